@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"pdmstudio/backend/datadir"
+	"pdmstudio/backend/jobs"
+	"pdmstudio/backend/store"
+)
+
+// Core is the opened backend every face shares: data dir, database, job runner, event hub, logger.
+type Core struct {
+	Dir    datadir.Dir
+	Store  *store.Store
+	Jobs   *jobs.Runner
+	Events *Hub
+	Log    *slog.Logger
+
+	logCloser io.Closer
+	Recovery  jobs.RecoveryReport
+}
+
+// CoreOptions configure OpenCore.
+type CoreOptions struct {
+	Stderr      io.Writer  // where logs also go (CLI/serve); nil for the desktop
+	StderrLevel slog.Level // minimum level for stderr
+	Workers     int        // job workers; 0 = number of cores
+}
+
+// OpenCore opens the data directory (creating it), the log, the database (migrating it) and the
+// job runner, and recovers jobs a crashed process left behind.
+func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error) {
+	dir, err := datadir.Open(root)
+	if err != nil {
+		return nil, err
+	}
+	log, closer := newLogger(dir.LogFile(), opts.Stderr, opts.StderrLevel)
+	st, err := store.Open(ctx, dir.DatabasePath())
+	if err != nil {
+		closer.Close()
+		return nil, err
+	}
+	c := &Core{Dir: dir, Store: st, Events: NewHub(), Log: log, logCloser: closer}
+	c.Jobs = jobs.New(st, jobs.Options{
+		Workers:  opts.Workers,
+		Logger:   log,
+		OnUpdate: func(j jobs.Job) { c.Events.Emit("job", j) },
+	})
+	rep, err := c.Jobs.Recover(ctx, dir.MachinesDir())
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("recover jobs: %w", err)
+	}
+	c.Recovery = rep
+	return c, nil
+}
+
+// Close stops the job runner (running jobs end interrupted) and closes the database and log.
+func (c *Core) Close() error {
+	c.Jobs.Close(5 * time.Second)
+	err := c.Store.Close()
+	c.logCloser.Close()
+	return err
+}
+
+// Services returns the service structs both faces serve, by name.
+func (c *Core) Services() map[string]any {
+	return map[string]any{
+		"System":   &System{c: c},
+		"Auth":     &Auth{},
+		"Settings": &Settings{c: c},
+		"Jobs":     &Jobs{c: c},
+	}
+}
+
+// Dispatcher returns the dispatcher over c's services and the permission table.
+func (c *Core) Dispatcher() *Dispatcher { return NewDispatcher(permissions, c.Services()) }
