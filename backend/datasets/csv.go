@@ -96,13 +96,14 @@ func humanBytes(n int64) string {
 //   - The first record is the header: column names, trimmed of spaces, non-empty and unique. A
 //     header whose every field is a number is taken for a missing header and refused.
 //   - Every record must have as many fields as the header; the error names the row and line.
-//   - A cell that is empty or only spaces is null, in every column type.
+//   - A cell that is empty or only spaces is null, in every column type. Blank lines are
+//     skipped (a one-column file marks a null row with "").
 //   - Each column's type is inferred from its first InferRows non-empty cells (spaces trimmed):
 //     bool (true/false, any case), else int (base-10 int64), else float (decimal or exponent
 //     notation; "NaN" is read as null; infinities are not numbers), else timestamp (RFC 3339,
 //     "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02", "2006/01/02 15:04:05",
 //     "02.01.2006 15:04:05" and shorter forms; fractional seconds allowed; no zone means UTC),
-//     else string. An all-null column is a string column.
+//     else string. NaN cells do not vote; a column of only nulls and NaNs is a string column.
 //   - A later cell that does not fit the inferred type is an error naming its row, line, column
 //     and value, except that an int column widens to float when a later cell is a float.
 //   - Text that is not UTF-8 (or is UTF-16) is refused with the line of the first bad byte.
@@ -250,7 +251,7 @@ func detectComma(data []byte) rune {
 func csvParseError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return apperr.BadInputf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)
+		return apperr.BadInputf("line %d, character %d: %v", pe.Line, pe.Column, pe.Err)
 	}
 	return fmt.Errorf("read CSV: %w", err)
 }
@@ -299,7 +300,7 @@ func convertColumn(name string, cells []string, lines []int, inferN int) (*Colum
 			break
 		}
 		s = strings.TrimSpace(s)
-		if s == "" {
+		if s == "" || strings.EqualFold(s, "nan") { // NaN says "missing number", not which type
 			continue
 		}
 		seen++
@@ -499,9 +500,18 @@ func WriteCSV(w io.Writer, t *Table) error {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	n := t.NumRows()
+	single := len(t.Columns) == 1
 	for i := 0; i < n; i++ {
 		for j, c := range t.Columns {
 			rec[j] = c.Text(i)
+		}
+		if single && rec[0] == "" {
+			// A blank line would be skipped on reading; an explicit empty quoted field is not.
+			cw.Flush()
+			if _, err := io.WriteString(w, "\"\"\n"); err != nil {
+				return fmt.Errorf("write CSV: %w", err)
+			}
+			continue
 		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
