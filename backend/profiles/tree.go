@@ -255,13 +255,13 @@ func parseYAML(data []byte) (root *node, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, syntaxError(FormatYAML, "", "the file holds no YAML document")
 		}
-		return nil, syntaxError(FormatYAML, "", yamlMessage(err))
+		return nil, syntaxError(FormatYAML, "", yamlMessage(err, data))
 	}
 	var extra yaml.Node
 	if err := safeYAML(func() error { return dec.Decode(&extra) }); err == nil {
 		return nil, syntaxError(FormatYAML, fmt.Sprintf("line %d", extra.Line), "the file holds more than one YAML document (a second '---'); put one profile per file")
 	} else if !errors.Is(err, io.EOF) {
-		return nil, syntaxError(FormatYAML, "", yamlMessage(err))
+		return nil, syntaxError(FormatYAML, "", yamlMessage(err, data))
 	}
 	c := &yamlConv{}
 	top := &doc
@@ -292,9 +292,14 @@ func safeYAML(f func() error) (err error) {
 	return f()
 }
 
-func yamlMessage(err error) string {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "yaml: ")
+func yamlMessage(err error, data []byte) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	switch {
+	case strings.Contains(msg, "exceeded max depth"):
+		return "the document is nested too deeply"
+	case strings.Contains(msg, "found character that cannot start any token") && bytes.ContainsRune(data, '\t'):
+		return msg + " (YAML does not allow tabs for indentation; use spaces)"
+	}
 	return msg
 }
 

@@ -258,16 +258,32 @@ func unitSymbols(units []UnitInfo) []string {
 	return out
 }
 
+// allUnits lists every unit once, for KindOther. An alias that is another unit's symbol, or
+// already an alias of an earlier unit, is left out (NormalizeUnit resolves it the same way).
 func allUnits() []UnitInfo {
 	var out []UnitInfo
+	symbols := map[string]bool{}
+	for _, k := range kindTable {
+		for _, u := range k.Units {
+			symbols[u.Symbol] = true
+		}
+	}
 	seen := map[string]bool{}
 	for _, k := range kindTable {
 		for _, u := range k.Units {
-			if !seen[u.Symbol] {
-				seen[u.Symbol] = true
-				u.Aliases = slices.Clone(u.Aliases)
-				out = append(out, u)
+			if seen[u.Symbol] {
+				continue
 			}
+			seen[u.Symbol] = true
+			var aliases []string
+			for _, a := range u.Aliases {
+				if !symbols[a] && !seen[a] {
+					seen[a] = true
+					aliases = append(aliases, a)
+				}
+			}
+			u.Aliases = aliases
+			out = append(out, u)
 		}
 	}
 	return out

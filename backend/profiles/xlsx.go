@@ -401,7 +401,7 @@ func xlsxMessage(err error) string {
 	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, excelize.ErrWorkbookPassword):
 		return "the workbook is password-protected or not an .xlsx file"
 	}
-	return "the workbook is damaged: " + msg
+	return "the file is not an .xlsx workbook, or it is damaged (" + short(msg) + ")"
 }
 
 // sheetKey folds a sheet name for lenient matching: "Failure Modes" finds "FailureModes".
@@ -433,7 +433,7 @@ func (x *xlsxReader) rows(sheet string) ([]xrow, error) {
 	for it.Next() {
 		n++
 		if n > xlsxMaxRows {
-			return nil, syntaxError(FormatXLSX, sheet, fmt.Sprintf("the %q sheet has more than %d rows; a profile is far smaller", sheet, xlsxMaxRows))
+			return nil, syntaxError(FormatXLSX, "", fmt.Sprintf("the %q sheet has more than %d rows; a profile is far smaller", sheet, xlsxMaxRows))
 		}
 		cells, err := it.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
