@@ -83,17 +83,17 @@ func TestDecodeTypeErrors(t *testing.T) {
 	_, err := Decode(data, FormatJSON)
 	got := fieldMap(asBadInput(t, err).Fields)
 	want := map[string]string{
-		"machine_id":                               "expected a string, got a number (42)",
-		"rated_specs.power_kw":                     `got the string "15"; remove the quotes`,
-		"sensors[0].normal_min":                    `expected a number, got a string ("abc")`,
-		"sensors[0].key":                           "expected true or false",
-		"sensors[0].physical_max":                  "required field is missing",
-		"sensors[0].nomral_max":                    `unknown field "nomral_max"; did you mean "normal_max"?`,
-		"sensors[1].warning_high":                  "expected a number, got a list",
-		"regimes":                                  "expected a list, got an object",
-		"failure_modes[0].effects[1].direction":    "expected a whole number, got 0.5",
-		"failure_modes[0].time_to_failure":         "expected an object",
-		"vlm.visual_inspection_points":             "expected a list",
+		"machine_id":                            "expected a string, got a number (42)",
+		"rated_specs.power_kw":                  `got the string "15"; remove the quotes`,
+		"sensors[0].normal_min":                 `expected a number, got a string ("abc")`,
+		"sensors[0].key":                        "expected true or false",
+		"sensors[0].physical_max":               "required field is missing",
+		"sensors[0].nomral_max":                 `unknown field "nomral_max"; did you mean "normal_max"?`,
+		"sensors[1].warning_high":               "expected a number, got a list",
+		"regimes":                               "expected a list, got an object",
+		"failure_modes[0].effects[1].direction": "expected a whole number, got 0.5",
+		"failure_modes[0].time_to_failure":      "expected an object",
+		"vlm.visual_inspection_points":          "expected a list",
 	}
 	if len(got) != len(want) {
 		t.Errorf("got %d problems, want %d: %v", len(got), len(want), got)

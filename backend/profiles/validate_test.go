@@ -108,13 +108,22 @@ func TestValidate(t *testing.T) {
 		{"normal min > max", func(p *Profile) { p.Sensors[0].NormalMin = 80 }, map[string]string{"sensors[0].normal_min": "must be below normal_max (70)"}, ValidateOptions{}},
 		{"normal min == max", func(p *Profile) { p.Sensors[0].NormalMin = 70 }, map[string]string{"sensors[0].normal_min": "must be below"}, ValidateOptions{}},
 		{"physical min > max", func(p *Profile) { p.Sensors[0].PhysicalMin = 200 }, map[string]string{"sensors[0].physical_min": "must be below physical_max"}, ValidateOptions{}},
-		{"normal outside physical", func(p *Profile) { p.Sensors[0].NormalMin = -30; p.Sensors[2].NormalMax = 80; p.Sensors[2].WarningHigh = nil; p.Sensors[2].TripHigh = nil },
+		{"normal outside physical", func(p *Profile) {
+			p.Sensors[0].NormalMin = -30
+			p.Sensors[2].NormalMax = 80
+			p.Sensors[2].WarningHigh = nil
+			p.Sensors[2].TripHigh = nil
+		},
 			map[string]string{"sensors[0].normal_min": "below physical_min", "sensors[2].normal_max": "above physical_max"}, ValidateOptions{}},
 		{"thresholds outside physical", func(p *Profile) { p.Sensors[0].TripHigh = ptr(160); p.Sensors[3].TripLow = ptr(-5) },
 			map[string]string{"sensors[0].trip_high": "outside the physical range -20 to 150", "sensors[3].trip_low": "outside the physical range"}, ValidateOptions{}},
 		{"warning beyond trip", func(p *Profile) { p.Sensors[0].WarningHigh = ptr(99); p.Sensors[3].WarningLow = ptr(1400) },
 			map[string]string{"sensors[0].warning_high": "above trip_high", "sensors[3].warning_low": "below trip_low"}, ValidateOptions{}},
-		{"thresholds inside normal range", func(p *Profile) { p.Sensors[0].WarningHigh = ptr(60); p.Sensors[3].TripLow = ptr(1460); p.Sensors[3].WarningLow = nil },
+		{"thresholds inside normal range", func(p *Profile) {
+			p.Sensors[0].WarningHigh = ptr(60)
+			p.Sensors[3].TripLow = ptr(1460)
+			p.Sensors[3].WarningLow = nil
+		},
 			map[string]string{"sensors[0].warning_high": "inside the normal range", "sensors[3].trip_low": "inside the normal range"}, ValidateOptions{}},
 		{"non-finite numbers", func(p *Profile) {
 			p.Sensors[0].NormalMax = math.NaN()
@@ -134,7 +143,11 @@ func TestValidate(t *testing.T) {
 			map[string]string{"sensors[1].warning_high": "1.25 × the B/C", "sensors[1].trip_high": "1.25 × the C/D"}, ValidateOptions{}},
 		{"iso class on temperature", func(p *Profile) { p.Sensors[0].ISO10816Class = "II" }, map[string]string{"sensors[0].iso10816_class": "vibration velocity in mm/s"}, ValidateOptions{}},
 		{"iso class unknown", func(p *Profile) { p.Sensors[1].ISO10816Class = "V" }, map[string]string{"sensors[1].iso10816_class": "use I, II, III or IV"}, ValidateOptions{}},
-		{"iso at exact boundaries ok", func(p *Profile) { p.Sensors[1].NormalMax = 2.8; p.Sensors[1].WarningHigh = ptr(3.5); p.Sensors[1].TripHigh = ptr(8.875) }, nil, ValidateOptions{}},
+		{"iso at exact boundaries ok", func(p *Profile) {
+			p.Sensors[1].NormalMax = 2.8
+			p.Sensors[1].WarningHigh = ptr(3.5)
+			p.Sensors[1].TripHigh = ptr(8.875)
+		}, nil, ValidateOptions{}},
 		{"regime sum", func(p *Profile) { p.Regimes[1].Probability = 0.2 }, map[string]string{"regimes": "sum to 0.9"}, ValidateOptions{}},
 		{"regime sum within tolerance", func(p *Profile) { p.Regimes[1].Probability = 0.305 }, nil, ValidateOptions{}},
 		{"regime fields", func(p *Profile) {
@@ -164,7 +177,10 @@ func TestValidate(t *testing.T) {
 			"failure_modes[0].effects[1].direction": "+1", "failure_modes[0].effects[1].magnitude": "more than 0",
 			"failure_modes[0].effects[2].sensor": "already has an effect", "failure_modes[0].effects[2].magnitude": "at most 100",
 			"failure_modes[1].effects": "at least one"}, ValidateOptions{}},
-		{"vlm paths", func(p *Profile) { p.VLM.ReferenceImagePath = "../../secret.jpg"; p.VLM.VisualInspectionPoints = []string{""} },
+		{"vlm paths", func(p *Profile) {
+			p.VLM.ReferenceImagePath = "../../secret.jpg"
+			p.VLM.VisualInspectionPoints = []string{""}
+		},
 			map[string]string{"vlm.reference_image_path": "without . or ..", "vlm.visual_inspection_points[0]": "required"}, ValidateOptions{}},
 		{"vlm absolute", func(p *Profile) { p.VLM.ReferenceImagePath = "C:/x.jpg" }, map[string]string{"vlm.reference_image_path": "relative"}, ValidateOptions{}},
 		{"vlm backslash", func(p *Profile) { p.VLM.ReferenceImagePath = `images\x.jpg` }, map[string]string{"vlm.reference_image_path": "separator"}, ValidateOptions{}},
