@@ -1,0 +1,3 @@
+// Fleet module: the dashboard and the machine list.
+export { DashboardPage } from './DashboardPage';
+export { MachinesPage } from './MachinesPage';

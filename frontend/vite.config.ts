@@ -1,0 +1,36 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The same build serves the Wails desktop window (assets embedded in the Go binary) and
+// `pdmstudio serve`. Routing is hash-based, so a relative base works in both.
+export default defineConfig({
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true, // package.json's build script recreates dist/.gitkeep afterwards
+    target: 'es2022',
+    chunkSizeWarningLimit: 900,
+    rollupOptions: {
+      output: {
+        manualChunks(id) {
+          if (!id.includes('node_modules')) return undefined;
+          if (/node_modules\/(echarts|zrender)\//.test(id)) return 'echarts';
+          if (/node_modules\/(react|react-dom|scheduler|react-router)\//.test(id)) return 'react';
+          if (/node_modules\/(@mui|@emotion|@popperjs|react-transition-group|stylis|notistack|goober)\//.test(id)) return 'mui';
+          return undefined;
+        },
+      },
+    },
+  },
+  server: { port: 5173, strictPort: false },
+  test: {
+    globals: true,
+    environment: 'jsdom',
+    setupFiles: ['src/test/setup.ts'],
+    css: false,
+    include: ['src/**/*.test.{ts,tsx}'],
+    testTimeout: 15000,
+  },
+});
