@@ -524,3 +524,22 @@ func withoutSheets(t testing.TB, data []byte, sheets ...string) []byte {
 	}
 	return buf.Bytes()
 }
+
+// Locating values must stay linear: a 10 MB document of 100 000 values is refused quickly.
+func TestDecodeLargeJSONIsFast(t *testing.T) {
+	pad := strings.Repeat(" ", 90)
+	var b strings.Builder
+	b.WriteString(`{"a":[`)
+	for b.Len() < MaxFileSize-200 {
+		b.WriteString("1," + pad + "\n")
+	}
+	b.WriteString("1]}")
+	start := time.Now()
+	_, err := Decode([]byte(b.String()), FormatJSON)
+	if !strings.Contains(fmt.Sprint(err), "more than 100000 values") {
+		t.Errorf("err = %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+}

@@ -29,6 +29,9 @@ func (e *fieldErrors) add(field, msg string) {
 	e.list = append(e.list, apperr.FieldError{Field: field, Message: msg})
 }
 
+// full reports whether further problems are only counted.
+func (e *fieldErrors) full() bool { return len(e.list) >= maxFieldErrors }
+
 func (e *fieldErrors) addf(field, format string, args ...any) {
 	e.add(field, fmt.Sprintf(format, args...))
 }
@@ -187,7 +190,11 @@ func (m *mapper) object(path string, n *node, v reflect.Value) {
 	for _, mem := range n.obj {
 		f, ok := fields.byName[mem.key]
 		if !ok {
-			msg := fmt.Sprintf("unknown field %q", mem.key)
+			if m.errs.full() {
+				m.errs.dropped++ // spare the suggestion search once nothing more is shown
+				continue
+			}
+			msg := fmt.Sprintf("unknown field %q", short(mem.key))
 			if s := suggest(mem.key, fields.names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}

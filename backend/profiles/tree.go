@@ -148,9 +148,23 @@ type jsonParser struct {
 	data  []byte
 	dec   *json.Decoder
 	nodes int
+	// line is the line number at offset off; offsets only grow, so counting newlines from the
+	// last position keeps locating values linear in the file size.
+	off, line int
 }
 
-func (p *jsonParser) loc() string { return lineAt(p.data, int(p.dec.InputOffset())) }
+func (p *jsonParser) loc() string {
+	o := min(max(int(p.dec.InputOffset()), 0), len(p.data))
+	if o < p.off {
+		return lineAt(p.data, o)
+	}
+	if p.line == 0 {
+		p.line = 1
+	}
+	p.line += bytes.Count(p.data[p.off:o], []byte{'\n'})
+	p.off = o
+	return "line " + strconv.Itoa(p.line)
+}
 
 func (p *jsonParser) fail(err error) error {
 	var se *json.SyntaxError

@@ -61,7 +61,8 @@ func Check(p Profile, opts ValidateOptions) error {
 }
 
 type validator struct {
-	errs fieldErrors
+	errs        fieldErrors
+	sensorNames string // cached list for "unknown sensor" messages
 	// bad holds paths that already failed to decode; checks involving them are skipped so one
 	// mistake is not reported twice.
 	bad map[string]bool
@@ -513,8 +514,12 @@ func (v *validator) effects(path string, es []Effect, sensors map[string]int) {
 	for j, e := range es {
 		ep := indexPath(path, j)
 		if v.text(ep+".sensor", e.Sensor, true, 64, false) {
-			if _, ok := sensors[e.Sensor]; !ok && !v.skip("sensors") {
-				v.fail(ep+".sensor", "unknown sensor %q; it must name one of the profile's sensors (%s)", short(e.Sensor), sensorList(sensors))
+			// With no sensors at all that is the one problem to report, not every effect.
+			if _, ok := sensors[e.Sensor]; !ok && len(sensors) > 0 && !v.skip("sensors") {
+				if v.sensorNames == "" {
+					v.sensorNames = sensorList(sensors)
+				}
+				v.fail(ep+".sensor", "unknown sensor %q; it must name one of the profile's sensors (%s)", short(e.Sensor), v.sensorNames)
 			} else if k, dup := seen[e.Sensor]; dup {
 				v.fail(ep+".sensor", "sensor %q already has an effect in this failure mode (effects[%d])", e.Sensor, k)
 			} else {
