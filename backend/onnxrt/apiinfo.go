@@ -29,7 +29,7 @@ typedef const char *(*pdm_GetErrorMessageFn)(const void *status);
 typedef void (*pdm_ReleaseStatusFn)(void *status);
 typedef const char *(*pdm_GetBuildInfoStringFn)(void);
 
-static void *const *pdm_api(void *get_api_base) {
+static void *const *pdm_api(uintptr_t get_api_base) {
 	pdm_OrtApiBase *base = ((pdm_GetApiBaseFn)get_api_base)();
 	if (!base) return NULL;
 	return (void *const *)base->GetApi(pdm_api_version);
@@ -37,7 +37,7 @@ static void *const *pdm_api(void *get_api_base) {
 
 // pdm_providers returns a malloc'd, '\n'-separated list of provider names, or NULL with
 // *err set to a malloc'd message.
-static char *pdm_providers(void *get_api_base, char **err) {
+static char *pdm_providers(uintptr_t get_api_base, char **err) {
 	void *const *api = pdm_api(get_api_base);
 	*err = NULL;
 	if (!api) return NULL;
@@ -71,7 +71,7 @@ static char *pdm_providers(void *get_api_base, char **err) {
 	return out;
 }
 
-static const char *pdm_build_info(void *get_api_base) {
+static const char *pdm_build_info(uintptr_t get_api_base) {
 	void *const *api = pdm_api(get_api_base);
 	if (!api) return NULL;
 	return ((pdm_GetBuildInfoStringFn)api[pdm_idx_GetBuildInfoString])();
@@ -100,7 +100,7 @@ func readAPIInfo(path string) (apiInfo, error) {
 	}
 	defer release()
 	var cerr *C.char
-	list := C.pdm_providers(fn, &cerr)
+	list := C.pdm_providers(C.uintptr_t(fn), &cerr)
 	if list == nil {
 		if cerr != nil {
 			defer C.free(unsafe.Pointer(cerr))
@@ -113,7 +113,7 @@ func readAPIInfo(path string) (apiInfo, error) {
 	if s := C.GoString(list); s != "" {
 		info.providers = strings.Split(s, "\n")
 	}
-	if b := C.pdm_build_info(fn); b != nil {
+	if b := C.pdm_build_info(C.uintptr_t(fn)); b != nil {
 		info.buildInfo = strings.TrimSpace(C.GoString(b))
 	}
 	return info, nil

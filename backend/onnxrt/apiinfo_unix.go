@@ -16,19 +16,19 @@ import (
 
 // lookupGetAPIBase returns OrtGetApiBase of the library at path, which must already be loaded
 // (RTLD_NOLOAD), and a function that drops the extra reference.
-func lookupGetAPIBase(path string) (unsafe.Pointer, func(), error) {
+func lookupGetAPIBase(path string) (uintptr, func(), error) {
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
 	h := C.dlopen(cpath, C.RTLD_LAZY|C.RTLD_NOLOAD)
 	if h == nil {
-		return nil, nil, fmt.Errorf("%s is not loaded", path)
+		return 0, nil, fmt.Errorf("%s is not loaded", path)
 	}
 	name := C.CString("OrtGetApiBase")
 	defer C.free(unsafe.Pointer(name))
 	fn := C.dlsym(h, name)
 	if fn == nil {
 		C.dlclose(h)
-		return nil, nil, fmt.Errorf("OrtGetApiBase not found in %s", path)
+		return 0, nil, fmt.Errorf("OrtGetApiBase not found in %s", path)
 	}
-	return fn, func() { C.dlclose(h) }, nil
+	return uintptr(fn), func() { C.dlclose(h) }, nil
 }

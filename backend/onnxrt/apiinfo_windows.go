@@ -5,20 +5,19 @@ package onnxrt
 import (
 	"fmt"
 	"syscall"
-	"unsafe"
 )
 
 // lookupGetAPIBase returns OrtGetApiBase of the library at path (already loaded by
 // onnxruntime_go, so LoadLibrary only adds a reference) and a function that drops it.
-func lookupGetAPIBase(path string) (unsafe.Pointer, func(), error) {
+func lookupGetAPIBase(path string) (uintptr, func(), error) {
 	h, err := syscall.LoadLibrary(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("loading %s: %w", path, err)
+		return 0, nil, fmt.Errorf("loading %s: %w", path, err)
 	}
 	p, err := syscall.GetProcAddress(h, "OrtGetApiBase")
 	if err != nil {
 		syscall.FreeLibrary(h)
-		return nil, nil, fmt.Errorf("OrtGetApiBase not found in %s: %w", path, err)
+		return 0, nil, fmt.Errorf("OrtGetApiBase not found in %s: %w", path, err)
 	}
-	return unsafe.Pointer(p), func() { syscall.FreeLibrary(h) }, nil
+	return p, func() { syscall.FreeLibrary(h) }, nil
 }
