@@ -20,20 +20,31 @@ func BenchmarkMLP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := NewSessionFromBytes(data, nil)
-	if err != nil {
-		b.Fatal(err)
+	sessions := map[string]*Session{}
+	for name, o := range map[string]*SessionOptions{
+		"ort":         nil,
+		"ort-spin":    {Spin: true},
+		"ort-1thread": {IntraOpThreads: 1},
+	} {
+		s, err := NewSessionFromBytes(data, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		sessions[name] = s
 	}
-	defer s.Close()
 	for _, rows := range []int{1, 1000} {
 		x := randFloats(r, rows*32, 1)
-		b.Run(fmt.Sprintf("ort/rows=%d", rows), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := s.RunFloat32(x, int64(rows), 32); err != nil {
-					b.Fatal(err)
+		for _, name := range []string{"ort", "ort-spin", "ort-1thread"} {
+			s := sessions[name]
+			b.Run(fmt.Sprintf("%s/rows=%d", name, rows), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := s.RunFloat32(x, int64(rows), 32); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 		b.Run(fmt.Sprintf("go/rows=%d", rows), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := MLPForward(layers, x, rows); err != nil {

@@ -54,8 +54,13 @@ type TensorInfo struct {
 type SessionOptions struct {
 	// Provider is "" (the process setting), ProviderAuto or ProviderCPU.
 	Provider string
-	// IntraOpThreads caps the threads one Run may use; 0 leaves ONNX Runtime's default.
+	// IntraOpThreads caps the threads one Run may use; 0 leaves ONNX Runtime's default (one
+	// per physical core).
 	IntraOpThreads int
+	// Spin lets idle worker threads busy-wait for the next Run (ONNX Runtime's default). It
+	// is off here: a desktop app runs several sessions beside the UI, and spinning threads
+	// that outnumber the free cores slow everything down.
+	Spin bool
 }
 
 // Session is a loaded model. Run is safe for concurrent use (ONNX Runtime sessions are);
@@ -155,10 +160,10 @@ func newSession(what string, data []byte, opts *SessionOptions) (*Session, error
 		outNames[i] = t.Name
 	}
 
-	s.sess, err = createSession(data, inNames, outNames, ep, opts.IntraOpThreads)
+	s.sess, err = createSession(data, inNames, outNames, ep, opts)
 	if err != nil && ep != EPCPU {
 		// A GPU provider can fail for one model; the CPU always works.
-		s.sess, err = createSession(data, inNames, outNames, EPCPU, opts.IntraOpThreads)
+		s.sess, err = createSession(data, inNames, outNames, EPCPU, opts)
 		ep = EPCPU
 	}
 	if err != nil {
@@ -168,14 +173,22 @@ func newSession(what string, data []byte, opts *SessionOptions) (*Session, error
 	return s, nil
 }
 
-func createSession(data []byte, in, out []string, ep string, threads int) (*ort.DynamicAdvancedSession, error) {
+func createSession(data []byte, in, out []string, ep string, opts *SessionOptions) (*ort.DynamicAdvancedSession, error) {
 	so, err := ort.NewSessionOptions()
 	if err != nil {
 		return nil, err
 	}
 	defer so.Destroy()
-	if threads > 0 {
-		if err := so.SetIntraOpNumThreads(threads); err != nil {
+	if opts.IntraOpThreads > 0 {
+		if err := so.SetIntraOpNumThreads(opts.IntraOpThreads); err != nil {
+			return nil, err
+		}
+	}
+	if !opts.Spin {
+		if err := so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); err != nil {
+			return nil, err
+		}
+		if err := so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0"); err != nil {
 			return nil, err
 		}
 	}
