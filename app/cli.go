@@ -35,6 +35,11 @@ type cli struct {
 	stderr  io.Writer
 }
 
+// silentExit ends a command with a code after it has printed its own output.
+type silentExit struct{ code int }
+
+func (s silentExit) Error() string { return fmt.Sprintf("exit %d", s.code) }
+
 // usageError marks a command-line mistake (exit code 2).
 type usageError struct{ error }
 
@@ -51,6 +56,10 @@ func Main(args []string, assets fs.FS, stdout, stderr io.Writer) int {
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return ExitOK
+	}
+	var se silentExit
+	if errors.As(err, &se) {
+		return se.code
 	}
 	code := ExitFailure
 	var ue usageError
@@ -91,7 +100,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.PersistentFlags().StringVar(&c.dataDir, "data-dir", "", "data directory (default: $"+datadir.EnvVar+" or the OS user data dir)")
 	root.PersistentFlags().BoolVar(&c.asJSON, "json", false, "print JSON only on stdout")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(c.versionCommand(), c.doctorCommand(), c.serveCommand(), c.jobsCommand())
+	root.AddCommand(c.versionCommand(), c.doctorCommand(), c.serveCommand(), c.jobsCommand(),
+		c.templatesCommand(), c.profileCommand(), c.machinesCommand(), c.fleetCommand())
 	return root
 }
 

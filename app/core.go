@@ -9,6 +9,7 @@ import (
 
 	"pdmstudio/backend/datadir"
 	"pdmstudio/backend/jobs"
+	"pdmstudio/backend/machines"
 	"pdmstudio/backend/store"
 )
 
@@ -70,11 +71,27 @@ func (c *Core) Close() error {
 // Services returns the service structs both faces serve, by name.
 func (c *Core) Services() map[string]any {
 	return map[string]any{
-		"System":   &System{c: c},
-		"Auth":     &Auth{},
-		"Settings": &Settings{c: c},
-		"Jobs":     &Jobs{c: c},
+		"System":    &System{c: c},
+		"Auth":      &Auth{},
+		"Settings":  &Settings{c: c},
+		"Jobs":      &Jobs{c: c},
+		"Templates": &Templates{c: c},
+		"Machines":  &Machines{c: c},
+		"Fleet":     &Fleet{c: c},
 	}
+}
+
+// Machines returns the machine lifecycle service over c's store and data dir.
+func (c *Core) Machines() *machines.Service {
+	return &machines.Service{Store: c.Store, Dir: c.Dir, LiveJobs: func(ctx context.Context, id string) (bool, error) {
+		for _, status := range []string{store.JobQueued, store.JobRunning} {
+			js, err := c.Store.ListJobs(ctx, store.JobFilter{Status: status, MachineID: id, Limit: 1})
+			if err != nil || len(js) > 0 {
+				return len(js) > 0, err
+			}
+		}
+		return false, nil
+	}}
 }
 
 // Dispatcher returns the dispatcher over c's services and the permission table.

@@ -97,6 +97,24 @@ var permissions = map[string]Permission{
 	"Jobs.List":   PermView,
 	"Jobs.Get":    PermView,
 	"Jobs.Cancel": PermOperate,
+
+	"Templates.List":     PermView,
+	"Templates.Get":      PermView,
+	"Templates.Download": PermView,
+
+	"Machines.List":            PermView,
+	"Machines.Get":             PermView,
+	"Machines.Status":          PermView,
+	"Machines.ValidateFile":    PermView,
+	"Machines.ValidateProfile": PermView,
+	"Machines.DownloadProfile": PermView,
+	"Machines.DeletePreview":   PermView,
+	"Machines.Create":          PermOperate,
+	"Machines.Import":          PermOperate,
+	"Machines.Update":          PermOperate,
+	"Machines.Delete":          PermAdminister,
+
+	"Fleet.Init": PermOperate,
 }
 
 // authorize is the central permission check run before every call, from either face.
