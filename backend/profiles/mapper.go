@@ -58,8 +58,10 @@ type mapper struct {
 
 func (m *mapper) fail(path string, n *node, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	if n != nil && n.loc != "" {
-		msg += " (" + n.loc + ")"
+	if n != nil {
+		if w := n.where(); w != "" {
+			msg += " (" + w + ")"
+		}
 	}
 	m.errs.add(path, msg)
 }

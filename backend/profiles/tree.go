@@ -72,7 +72,19 @@ type node struct {
 	loose bool
 	// cell marks an XLSX cell: its text may be parsed as a number or boolean.
 	cell bool
-	loc  string // "line 12", "Sensors!E4"; may be empty
+	line int    // source line (JSON, YAML); 0 if unknown
+	ref  string // other source location ("Sensors!E4", "Sensors row 5"); may be empty
+}
+
+// where says where the value came from: "Sensors!E4", "line 12" or "".
+func (n *node) where() string {
+	switch {
+	case n.ref != "":
+		return n.ref
+	case n.line > 0:
+		return "line " + strconv.Itoa(n.line)
+	}
+	return ""
 }
 
 // syntaxError is a document that could not be parsed at all.
@@ -139,7 +151,7 @@ func parseJSON(data []byte) (*node, error) {
 		return nil, syntaxError(FormatJSON, p.loc(), "unexpected data after the end of the JSON object")
 	}
 	if root.kind != kObject {
-		return nil, syntaxError(FormatJSON, root.loc, "the document must be a JSON object {…}, not a "+root.kind.String())
+		return nil, syntaxError(FormatJSON, root.where(), "the document must be a JSON object {…}, not a "+root.kind.String())
 	}
 	return root, nil
 }
@@ -153,18 +165,20 @@ type jsonParser struct {
 	off, line int
 }
 
-func (p *jsonParser) loc() string {
+func (p *jsonParser) lineNo() int {
 	o := min(max(int(p.dec.InputOffset()), 0), len(p.data))
 	if o < p.off {
-		return lineAt(p.data, o)
+		return bytes.Count(p.data[:o], []byte{'\n'}) + 1
 	}
 	if p.line == 0 {
 		p.line = 1
 	}
 	p.line += bytes.Count(p.data[p.off:o], []byte{'\n'})
 	p.off = o
-	return "line " + strconv.Itoa(p.line)
+	return p.line
 }
+
+func (p *jsonParser) loc() string { return "line " + strconv.Itoa(p.lineNo()) }
 
 func (p *jsonParser) fail(err error) error {
 	var se *json.SyntaxError
@@ -184,7 +198,8 @@ func (p *jsonParser) value(depth int) (*node, error) {
 	if p.nodes++; p.nodes > maxNodes {
 		return nil, syntaxError(FormatJSON, p.loc(), fmt.Sprintf("the document has more than %d values", maxNodes))
 	}
-	loc := p.loc()
+	line := p.lineNo()
+	loc := func() string { return "line " + strconv.Itoa(line) }
 	tok, err := p.dec.Token()
 	if err != nil {
 		return nil, p.fail(err)
@@ -193,7 +208,7 @@ func (p *jsonParser) value(depth int) (*node, error) {
 	case json.Delim:
 		switch t {
 		case '{':
-			n := &node{kind: kObject, loc: loc}
+			n := &node{kind: kObject, line: line}
 			seen := map[string]bool{}
 			for p.dec.More() {
 				kloc := p.loc()
@@ -217,7 +232,7 @@ func (p *jsonParser) value(depth int) (*node, error) {
 			}
 			return n, nil
 		case '[':
-			n := &node{kind: kArray, loc: loc}
+			n := &node{kind: kArray, line: line}
 			for p.dec.More() {
 				v, err := p.value(depth + 1)
 				if err != nil {
@@ -230,22 +245,22 @@ func (p *jsonParser) value(depth int) (*node, error) {
 			}
 			return n, nil
 		}
-		return nil, syntaxError(FormatJSON, loc, fmt.Sprintf("unexpected %q", t))
+		return nil, syntaxError(FormatJSON, loc(), fmt.Sprintf("unexpected %q", t))
 	case string:
-		return &node{kind: kString, text: t, loc: loc}, nil
+		return &node{kind: kString, text: t, line: line}, nil
 	case json.Number:
 		f, err := strconv.ParseFloat(string(t), 64)
-		n := &node{kind: kNumber, text: string(t), num: f, loc: loc}
+		n := &node{kind: kNumber, text: string(t), num: f, line: line}
 		if err != nil {
 			n.num = math.Inf(1) // out of range; the mapper reports it as not finite
 		}
 		return n, nil
 	case bool:
-		return &node{kind: kBool, b: t, text: strconv.FormatBool(t), loc: loc}, nil
+		return &node{kind: kBool, b: t, text: strconv.FormatBool(t), line: line}, nil
 	case nil:
-		return &node{kind: kNull, text: "null", loc: loc}, nil
+		return &node{kind: kNull, text: "null", line: line}, nil
 	}
-	return nil, syntaxError(FormatJSON, loc, fmt.Sprintf("unexpected token %v", tok))
+	return nil, syntaxError(FormatJSON, loc(), fmt.Sprintf("unexpected token %v", tok))
 }
 
 // ---- YAML ----
@@ -277,8 +292,13 @@ func parseYAML(data []byte) (root *node, err error) {
 	} else if !errors.Is(err, io.EOF) {
 		return nil, syntaxError(FormatYAML, "", yamlMessage(err, data))
 	}
-	c := &yamlConv{}
 	top := &doc
+	// Measure the expanded document first (memoised per node, so linear in the file): an alias
+	// bomb is refused before a single value of it is built.
+	if _, err := yamlSize(top, map[*yaml.Node]int{}, map[*yaml.Node]bool{}, 0); err != nil {
+		return nil, err
+	}
+	c := &yamlConv{}
 	if top.Kind == yaml.DocumentNode {
 		if len(top.Content) == 0 {
 			return nil, syntaxError(FormatYAML, "", "the file holds no YAML document")
@@ -290,7 +310,7 @@ func parseYAML(data []byte) (root *node, err error) {
 		return nil, err
 	}
 	if root.kind != kObject {
-		return nil, syntaxError(FormatYAML, root.loc, "the document must be a YAML mapping (key: value lines), not a "+root.kind.String())
+		return nil, syntaxError(FormatYAML, root.where(), "the document must be a YAML mapping (key: value lines), not a "+root.kind.String())
 	}
 	return root, nil
 }
@@ -317,33 +337,66 @@ func yamlMessage(err error, data []byte) string {
 	return msg
 }
 
+// yamlSize returns how many values n stands for once aliases are expanded, refusing documents
+// beyond maxNodes values or maxDepth levels and aliases that contain themselves.
+func yamlSize(n *yaml.Node, memo map[*yaml.Node]int, active map[*yaml.Node]bool, depth int) (int, error) {
+	if depth > maxDepth+1 { // +1: the document node itself
+		return 0, syntaxError(FormatYAML, "line "+strconv.Itoa(n.Line), fmt.Sprintf("the document is nested more than %d levels deep", maxDepth))
+	}
+	if v, ok := memo[n]; ok {
+		return v, nil
+	}
+	if active[n] {
+		return 0, syntaxError(FormatYAML, "line "+strconv.Itoa(n.Line), "an alias refers to a value that contains it")
+	}
+	active[n] = true
+	defer delete(active, n)
+	size := 1
+	children := n.Content
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		children = []*yaml.Node{n.Alias}
+	}
+	for _, ch := range children {
+		cs, err := yamlSize(ch, memo, active, depth+1)
+		if err != nil {
+			return 0, err
+		}
+		if size += cs; size > maxNodes {
+			return 0, syntaxError(FormatYAML, "line "+strconv.Itoa(n.Line), fmt.Sprintf("the document expands to more than %d values (too many aliases?)", maxNodes))
+		}
+	}
+	memo[n] = size
+	return size, nil
+}
+
 type yamlConv struct {
 	nodes int
 }
 
 func (c *yamlConv) conv(n *yaml.Node, depth int, active []*yaml.Node) (*node, error) {
-	loc := fmt.Sprintf("line %d", n.Line)
+	line := n.Line
+	loc := func() string { return "line " + strconv.Itoa(line) }
 	if depth > maxDepth {
-		return nil, syntaxError(FormatYAML, loc, fmt.Sprintf("the document is nested more than %d levels deep", maxDepth))
+		return nil, syntaxError(FormatYAML, loc(), fmt.Sprintf("the document is nested more than %d levels deep", maxDepth))
 	}
 	if c.nodes++; c.nodes > maxNodes {
-		return nil, syntaxError(FormatYAML, loc, fmt.Sprintf("the document expands to more than %d values (too many aliases?)", maxNodes))
+		return nil, syntaxError(FormatYAML, loc(), fmt.Sprintf("the document expands to more than %d values (too many aliases?)", maxNodes))
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return nil, syntaxError(FormatYAML, loc, "alias to an unknown anchor")
+			return nil, syntaxError(FormatYAML, loc(), "alias to an unknown anchor")
 		}
 		for _, a := range active {
 			if a == n.Alias {
-				return nil, syntaxError(FormatYAML, loc, "alias *"+n.Value+" refers to a value that contains it")
+				return nil, syntaxError(FormatYAML, loc(), "alias *"+n.Value+" refers to a value that contains it")
 			}
 		}
 		return c.conv(n.Alias, depth+1, append(active, n.Alias))
 	case yaml.MappingNode:
-		out := &node{kind: kObject, loc: loc}
+		out := &node{kind: kObject, line: line}
 		if len(n.Content)%2 != 0 {
-			return nil, syntaxError(FormatYAML, loc, "malformed mapping")
+			return nil, syntaxError(FormatYAML, loc(), "malformed mapping")
 		}
 		seen := map[string]bool{}
 		var merges []*node
@@ -366,12 +419,12 @@ func (c *yamlConv) conv(n *yaml.Node, depth int, active []*yaml.Node) (*node, er
 				case kArray:
 					for _, e := range mv.arr {
 						if e.kind != kObject {
-							return nil, syntaxError(FormatYAML, e.loc, "a merge key (<<) must refer to mappings")
+							return nil, syntaxError(FormatYAML, e.where(), "a merge key (<<) must refer to mappings")
 						}
 						merges = append(merges, e)
 					}
 				default:
-					return nil, syntaxError(FormatYAML, mv.loc, "a merge key (<<) must refer to a mapping")
+					return nil, syntaxError(FormatYAML, mv.where(), "a merge key (<<) must refer to a mapping")
 				}
 				continue
 			}
@@ -396,7 +449,7 @@ func (c *yamlConv) conv(n *yaml.Node, depth int, active []*yaml.Node) (*node, er
 		}
 		return out, nil
 	case yaml.SequenceNode:
-		out := &node{kind: kArray, loc: loc}
+		out := &node{kind: kArray, line: line}
 		for _, e := range n.Content {
 			ce, err := c.conv(e, depth+1, active)
 			if err != nil {
@@ -406,19 +459,19 @@ func (c *yamlConv) conv(n *yaml.Node, depth int, active []*yaml.Node) (*node, er
 		}
 		return out, nil
 	case yaml.ScalarNode:
-		return yamlScalar(n, loc)
+		return yamlScalar(n)
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
-			return &node{kind: kNull, loc: loc}, nil
+			return &node{kind: kNull, line: line}, nil
 		}
 		return c.conv(n.Content[0], depth+1, active)
 	}
-	return nil, syntaxError(FormatYAML, loc, "unsupported YAML node")
+	return nil, syntaxError(FormatYAML, loc(), "unsupported YAML node")
 }
 
-func yamlScalar(n *yaml.Node, loc string) (*node, error) {
+func yamlScalar(n *yaml.Node) (*node, error) {
 	plain := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0
-	out := &node{text: n.Value, loc: loc, loose: plain}
+	out := &node{text: n.Value, line: n.Line, loose: plain}
 	switch n.ShortTag() {
 	case "!!null":
 		out.kind = kNull
@@ -441,7 +494,7 @@ func yamlScalar(n *yaml.Node, loc string) (*node, error) {
 	case "!!str", "!!timestamp":
 		out.kind = kString
 	case "!!binary":
-		return nil, syntaxError(FormatYAML, loc, "binary values (!!binary) are not supported")
+		return nil, syntaxError(FormatYAML, out.where(), "binary values (!!binary) are not supported")
 	default:
 		// Unknown local tags (!foo): keep the text as a string.
 		out.kind = kString

@@ -473,7 +473,7 @@ func cellRef(sheet string, col0, row int) string {
 }
 
 func cellNode(sheet string, col0, row int, text string) *node {
-	return &node{kind: kString, text: strings.TrimSpace(text), loose: true, cell: true, loc: cellRef(sheet, col0, row)}
+	return &node{kind: kString, text: strings.TrimSpace(text), loose: true, cell: true, ref: cellRef(sheet, col0, row)}
 }
 
 // machine reads the Machine sheet's key/value rows into root.
@@ -505,7 +505,7 @@ func (x *xlsxReader) machine(root *node) error {
 		val := cellNode(name, 1, r.num, r.cells[1])
 		if key == "vlm.visual_inspection_points" {
 			if points == nil {
-				points = &node{kind: kArray, loc: val.loc}
+				points = &node{kind: kArray, ref: val.ref}
 			}
 			points.arr = append(points.arr, val)
 			continue
@@ -518,13 +518,13 @@ func (x *xlsxReader) machine(root *node) error {
 		switch {
 		case strings.HasPrefix(key, "rated_specs."):
 			if specs == nil {
-				specs = &node{kind: kObject, loc: val.loc}
+				specs = &node{kind: kObject, ref: val.ref}
 				root.obj = append(root.obj, member{"rated_specs", specs})
 			}
 			specs.obj = append(specs.obj, member{strings.TrimPrefix(key, "rated_specs."), val})
 		case strings.HasPrefix(key, "vlm."):
 			if vlm == nil {
-				vlm = &node{kind: kObject, loc: val.loc}
+				vlm = &node{kind: kObject, ref: val.ref}
 				root.obj = append(root.obj, member{"vlm", vlm})
 			}
 			vlm.obj = append(vlm.obj, member{strings.TrimPrefix(key, "vlm."), val})
@@ -534,12 +534,12 @@ func (x *xlsxReader) machine(root *node) error {
 	}
 	if points != nil {
 		if vlm == nil {
-			vlm = &node{kind: kObject, loc: points.loc}
+			vlm = &node{kind: kObject, ref: points.ref}
 			root.obj = append(root.obj, member{"vlm", vlm})
 		}
 		vlm.obj = append(vlm.obj, member{"visual_inspection_points", points})
 	}
-	root.loc = name + " sheet"
+	root.ref = name + " sheet"
 	return nil
 }
 
@@ -558,7 +558,7 @@ func (x *xlsxReader) table(sheet, field string, cols []column, required bool) (*
 	if err != nil {
 		return nil, err
 	}
-	list := &node{kind: kArray, loc: name + " sheet"}
+	list := &node{kind: kArray, ref: name + " sheet"}
 	if len(rows) == 0 {
 		if required {
 			x.errs.addf(field, "sheet %q is empty; its first row must hold the column headers", name)
@@ -597,7 +597,7 @@ func (x *xlsxReader) table(sheet, field string, cols []column, required bool) (*
 		colOf[i] = &c
 	}
 	for _, r := range rows[1:] {
-		obj := &node{kind: kObject, loc: fmt.Sprintf("%s row %d", name, r.num)}
+		obj := &node{kind: kObject, ref: fmt.Sprintf("%s row %d", name, r.num)}
 		for i, text := range r.cells {
 			if strings.TrimSpace(text) == "" {
 				continue
@@ -642,7 +642,7 @@ func setPath(obj *node, path string, val *node) {
 			return
 		}
 	}
-	child := &node{kind: kObject, loc: obj.loc}
+	child := &node{kind: kObject, ref: obj.ref}
 	obj.obj = append(obj.obj, member{head, child})
 	setPath(child, rest, val)
 }
@@ -674,12 +674,12 @@ func (x *xlsxReader) attach(modes, rows *node, sheet, key string) {
 		}
 		r.obj = rest
 		if ref == nil {
-			x.errs.addf("failure_modes", "%s: the failure_mode column is empty", r.loc)
+			x.errs.addf("failure_modes", "%s: the failure_mode column is empty", r.ref)
 			continue
 		}
 		mode, ok := index[ref.text]
 		if !ok {
-			x.errs.addf("failure_modes", "%s: failure mode %q is not on the %s sheet", ref.loc, ref.text, sheetFailureModes)
+			x.errs.addf("failure_modes", "%s: failure mode %q is not on the %s sheet", ref.ref, ref.text, sheetFailureModes)
 			continue
 		}
 		var list *node
@@ -689,7 +689,7 @@ func (x *xlsxReader) attach(modes, rows *node, sheet, key string) {
 			}
 		}
 		if list == nil {
-			list = &node{kind: kArray, loc: r.loc}
+			list = &node{kind: kArray, ref: r.ref}
 			mode.obj = append(mode.obj, member{key, list})
 		}
 		list.arr = append(list.arr, r)
