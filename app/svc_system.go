@@ -46,11 +46,6 @@ type DoctorReport struct {
 	Runtimes            []RuntimeStatus `json:"runtimes"`
 }
 
-// llamaProbe reports the llama.cpp library; set by llm wiring (see llmdoctor.go).
-var llamaProbe = func() RuntimeStatus {
-	return RuntimeStatus{Name: "llama.cpp", Error: "llama.cpp support is not built into this binary"}
-}
-
 // Doctor inspects the installation: data dir, database schema, runtime libraries.
 func (s *System) Doctor(ctx context.Context) (DoctorReport, error) {
 	r := DoctorReport{VersionInfo: CurrentVersion(), OS: runtime.GOOS, Arch: runtime.GOARCH,
@@ -65,7 +60,7 @@ func (s *System) Doctor(ctx context.Context) (DoctorReport, error) {
 	o := onnxrt.Probe()
 	r.Runtimes = append(r.Runtimes, RuntimeStatus{Name: "onnxruntime", Loaded: o.Loaded, Path: o.Path, Version: o.Version,
 		Providers: o.Providers, ActiveProvider: o.ActiveProvider, Notes: o.ProviderNotes, Searched: o.Searched, Error: o.Error})
-	r.Runtimes = append(r.Runtimes, llamaProbe())
+	r.Runtimes = append(r.Runtimes, llamaStatus())
 	return r, nil
 }
 
