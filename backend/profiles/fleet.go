@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -159,7 +158,7 @@ func TemplateFile(machineType string, format Format) (name string, data []byte, 
 	if data, err = Encode(p, format); err != nil {
 		return "", nil, err
 	}
-	return path.Clean(p.MachineType + "_template" + format.Extension()), data, nil
+	return p.MachineType + "_template" + format.Extension(), data, nil
 }
 
 func findType(t string) (TypeInfo, bool) {

@@ -81,17 +81,17 @@ type Sensor struct {
 	Description string `json:"description,omitempty" yaml:"description,omitempty"`
 	// NormalMin and NormalMax bound the values seen in healthy operation across regimes.
 	NormalMin float64 `json:"normal_min" yaml:"normal_min" pdm:"required"`
-	NormalMax float64 `json:"normal_max" yaml:"normal_max" pdm:"required"`
+	NormalMax float64 `json:"normal_max" yaml:"normal_max" pdm:"required"` // upper end of the normal range
 	// WarningLow and TripLow are optional low-side alarm thresholds (TripLow ≤ WarningLow).
 	WarningLow *float64 `json:"warning_low,omitempty" yaml:"warning_low,omitempty"`
-	TripLow    *float64 `json:"trip_low,omitempty" yaml:"trip_low,omitempty"`
+	TripLow    *float64 `json:"trip_low,omitempty" yaml:"trip_low,omitempty"` // low-side trip; nil = none
 	// WarningHigh and TripHigh are optional high-side alarm thresholds (WarningHigh ≤ TripHigh).
 	WarningHigh *float64 `json:"warning_high,omitempty" yaml:"warning_high,omitempty"`
-	TripHigh    *float64 `json:"trip_high,omitempty" yaml:"trip_high,omitempty"`
+	TripHigh    *float64 `json:"trip_high,omitempty" yaml:"trip_high,omitempty"` // high-side trip; nil = none
 	// PhysicalMin and PhysicalMax are the measuring range of the instrument; simulated values
 	// are clipped to it.
 	PhysicalMin float64 `json:"physical_min" yaml:"physical_min" pdm:"required"`
-	PhysicalMax float64 `json:"physical_max" yaml:"physical_max" pdm:"required"`
+	PhysicalMax float64 `json:"physical_max" yaml:"physical_max" pdm:"required"` // top of the measuring range
 	// SampleIntervalS is the sampling interval in seconds (> 0).
 	SampleIntervalS float64 `json:"sample_interval_s" yaml:"sample_interval_s" pdm:"required"`
 	// NoiseStd is the standard deviation of additive Gaussian measurement noise, absolute, in

@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -368,5 +369,21 @@ func TestCheck(t *testing.T) {
 	}
 	if err := Check(p, ValidateOptions{Exists: taken, EditingID: p.MachineID}); err != nil {
 		t.Errorf("editing a machine under its own id: %v", err)
+	}
+}
+
+func TestEncodeRefusesWhatAFormatCannotHold(t *testing.T) {
+	p := testBase()
+	p.Sensors[0].NormalMax = math.NaN()
+	if _, err := Encode(p, FormatJSON); err == nil {
+		t.Error("JSON encoded NaN")
+	}
+	if _, err := Encode(p, FormatYAML); err == nil {
+		t.Error("YAML encoded NaN")
+	}
+	q := testBase()
+	q.Description = strings.Repeat("x", 40000)
+	if _, err := Encode(q, FormatXLSX); err == nil || !strings.Contains(err.Error(), "32767") {
+		t.Errorf("XLSX with a 40 000-character cell: %v", err)
 	}
 }

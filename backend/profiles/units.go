@@ -302,9 +302,9 @@ func cloneUnits(us []UnitInfo) []UnitInfo {
 // velocity in mm/s (10–1000 Hz). Zone A (new machines) lies below AB, zone B (unrestricted
 // long-term operation) below BC, zone C (restricted operation) below CD, zone D (damage) above.
 type Zones struct {
-	AB float64 `json:"ab"`
-	BC float64 `json:"bc"`
-	CD float64 `json:"cd"`
+	AB float64 `json:"ab"` // boundary between zones A and B, mm/s
+	BC float64 `json:"bc"` // boundary between zones B and C, mm/s
+	CD float64 `json:"cd"` // boundary between zones C and D, mm/s
 }
 
 // iso10816Table holds the ISO 10816-1 (Annex B) zone boundaries by machine class:
