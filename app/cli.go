@@ -101,7 +101,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.PersistentFlags().BoolVar(&c.asJSON, "json", false, "print JSON only on stdout")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.versionCommand(), c.doctorCommand(), c.serveCommand(), c.jobsCommand(),
-		c.templatesCommand(), c.profileCommand(), c.machinesCommand(), c.fleetCommand())
+		c.templatesCommand(), c.profileCommand(), c.machinesCommand(), c.fleetCommand(),
+		c.seedCommand(), c.dataCommand())
 	return root
 }
 

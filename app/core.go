@@ -10,6 +10,7 @@ import (
 	"pdmstudio/backend/datadir"
 	"pdmstudio/backend/jobs"
 	"pdmstudio/backend/machines"
+	"pdmstudio/backend/onboard"
 	"pdmstudio/backend/store"
 )
 
@@ -20,6 +21,8 @@ type Core struct {
 	Jobs   *jobs.Runner
 	Events *Hub
 	Log    *slog.Logger
+
+	Workflow *onboard.Workflow
 
 	logCloser io.Closer
 	Recovery  jobs.RecoveryReport
@@ -51,6 +54,7 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 		Logger:   log,
 		OnUpdate: func(j jobs.Job) { c.Events.Emit("job", j) },
 	})
+	c.Workflow = &onboard.Workflow{Machines: c.Machines(), Jobs: c.Jobs, Dir: dir}
 	rep, err := c.Jobs.Recover(ctx, dir.MachinesDir())
 	if err != nil {
 		c.Close()

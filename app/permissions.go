@@ -115,6 +115,16 @@ var permissions = map[string]Permission{
 	"Machines.Delete":          PermAdminister,
 
 	"Fleet.Init": PermOperate,
+
+	"Datasets.List":        PermView,
+	"Datasets.Stats":       PermView,
+	"Datasets.Histogram":   PermView,
+	"Datasets.Series":      PermView,
+	"Datasets.Correlation": PermView,
+	"Datasets.Rows":        PermView,
+	"Datasets.Export":      PermView,
+
+	"Onboarding.Seed": PermOperate,
 }
 
 // authorize is the central permission check run before every call, from either face.

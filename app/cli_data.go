@@ -1,0 +1,180 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"pdmstudio/backend/apperr"
+	"pdmstudio/backend/datasets"
+	"pdmstudio/backend/jobs"
+	"pdmstudio/backend/onboard"
+	"pdmstudio/backend/store"
+)
+
+// waitJob follows a job of this process to its end, printing progress lines on stderr, and turns
+// a failed or cancelled job into an error. Ctrl-C cancels the job.
+func (c *cli) waitJob(ctx context.Context, core *Core, j jobs.Job) (jobs.Job, error) {
+	ch, unsub := core.Events.Subscribe()
+	defer unsub()
+	done := make(chan struct{})
+	go func() {
+		last := ""
+		for {
+			select {
+			case <-done:
+				return
+			case ev, ok := <-ch:
+				if !ok {
+					return
+				}
+				u, isJob := ev.Data.(jobs.Job)
+				if !isJob || u.ID != j.ID || u.Final() {
+					continue
+				}
+				line := fmt.Sprintf("%s: %s %3.0f%%", u.Kind, u.Stage, u.Progress*100)
+				if u.ETASeconds != nil {
+					line += fmt.Sprintf(" (ETA %.0fs)", *u.ETASeconds)
+				}
+				if m := strings.TrimSpace(string(u.Metrics)); m != "" && m != "{}" {
+					line += " " + m
+				}
+				if line != last {
+					fmt.Fprintln(c.stderr, line)
+					last = line
+				}
+			}
+		}
+	}()
+	final, err := core.Jobs.Wait(ctx, j.ID)
+	close(done)
+	if err != nil {
+		return final, err
+	}
+	switch final.Status {
+	case store.JobSucceeded:
+		return final, nil
+	case store.JobCancelled:
+		return final, fmt.Errorf("job %s was cancelled", final.ID)
+	}
+	return final, fmt.Errorf("job %s %s: %s", final.ID, final.Status, final.Error)
+}
+
+func (c *cli) seedCommand() *cobra.Command {
+	var opts onboard.SeedOptions
+	cmd := &cobra.Command{
+		Use:   "seed MACHINE_ID",
+		Short: "Generate a machine's run-to-failure seed data (machines/<id>/seed.parquet)",
+		Args:  exactArgs(1, "a MACHINE_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			core, err := c.open(cmd.Context(), c.stderr)
+			if err != nil {
+				return err
+			}
+			defer core.Close()
+			j, err := core.Workflow.SubmitSeed(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			final, err := c.waitJob(cmd.Context(), core, j)
+			if err != nil {
+				return err
+			}
+			var res onboard.SeedResult
+			json.Unmarshal(final.Result, &res)
+			return c.print(res, func(w io.Writer) {
+				fmt.Fprintf(w, "wrote %d rows × %d columns (%d episodes, %d ending in failure) to %s (%d bytes) in %.2fs\n",
+					res.Rows, res.Columns, res.Episodes, res.Failures, res.Path, res.Bytes, res.Seconds)
+			})
+		},
+	}
+	cmd.Flags().IntVar(&opts.Samples, "samples", 10000, "rows to generate (1,000–100,000)")
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", 42, "random seed (same seed → same data)")
+	return cmd
+}
+
+// readTable reads a .csv or .parquet file by extension.
+func readTable(path string) (*datasets.Table, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return datasets.ReadCSVFile(path, datasets.CSVOptions{})
+	case ".parquet":
+		if _, err := os.Stat(path); err != nil {
+			return nil, apperr.BadInputf("cannot read %s: %v", path, err)
+		}
+		return datasets.ReadParquet(path)
+	}
+	return nil, apperr.BadInputf("cannot tell the format of %q: use a .csv or .parquet file", path)
+}
+
+func (c *cli) dataCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "data", Short: "Inspect and convert CSV and Parquet datasets"}
+	stats := &cobra.Command{
+		Use: "stats FILE", Short: "Per-column statistics of a .csv or .parquet file", Args: exactArgs(1, "a FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := readTable(args[0])
+			if err != nil {
+				return err
+			}
+			st, err := datasets.Describe(t)
+			if err != nil {
+				return err
+			}
+			out := map[string]any{"file": args[0], "rows": t.NumRows(), "columns": st}
+			return c.print(out, func(w io.Writer) {
+				fmt.Fprintf(w, "%s: %d rows, %d columns\n", args[0], t.NumRows(), len(st))
+				tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+				fmt.Fprintln(tw, "COLUMN\tTYPE\tCOUNT\tNULLS\tMIN\tMEAN\tMAX\tSTD\t")
+				for _, s := range st {
+					b, _ := json.Marshal(s)
+					var m map[string]any
+					json.Unmarshal(b, &m)
+					fmt.Fprintf(tw, "%s\t%v\t%v\t%v\t%v\t%v\t%v\t%v\t\n", m["name"], m["type"], m["count"], m["nulls"],
+						num(m["min"]), num(m["mean"]), num(m["max"]), num(m["std"]))
+				}
+				tw.Flush()
+			})
+		},
+	}
+	convert := &cobra.Command{
+		Use: "convert IN OUT", Short: "Convert between CSV and Parquet (by file extension)", Args: exactArgs(2, "IN and OUT files"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t, err := readTable(args[0])
+			if err != nil {
+				return err
+			}
+			switch strings.ToLower(filepath.Ext(args[1])) {
+			case ".csv":
+				err = datasets.WriteCSVFile(args[1], t)
+			case ".parquet":
+				err = datasets.WriteParquet(args[1], t)
+			default:
+				return apperr.BadInputf("cannot tell the output format of %q: use .csv or .parquet", args[1])
+			}
+			if err != nil {
+				return err
+			}
+			return c.print(map[string]any{"in": args[0], "out": args[1], "rows": t.NumRows(), "columns": len(t.Columns)},
+				func(w io.Writer) {
+					fmt.Fprintf(w, "wrote %d rows × %d columns to %s\n", t.NumRows(), len(t.Columns), args[1])
+				})
+		},
+	}
+	cmd.AddCommand(stats, convert)
+	return cmd
+}
+
+func num(v any) string {
+	f, ok := v.(float64)
+	if !ok {
+		return "-"
+	}
+	return fmt.Sprintf("%.4g", f)
+}
