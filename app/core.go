@@ -75,13 +75,15 @@ func (c *Core) Close() error {
 // Services returns the service structs both faces serve, by name.
 func (c *Core) Services() map[string]any {
 	return map[string]any{
-		"System":    &System{c: c},
-		"Auth":      &Auth{},
-		"Settings":  &Settings{c: c},
-		"Jobs":      &Jobs{c: c},
-		"Templates": &Templates{c: c},
-		"Machines":  &Machines{c: c},
-		"Fleet":     &Fleet{c: c},
+		"System":     &System{c: c},
+		"Auth":       &Auth{},
+		"Settings":   &Settings{c: c},
+		"Jobs":       &Jobs{c: c},
+		"Templates":  &Templates{c: c},
+		"Machines":   &Machines{c: c},
+		"Fleet":      &Fleet{c: c},
+		"Datasets":   &Datasets{c: c},
+		"Onboarding": &Onboarding{c: c},
 	}
 }
 
