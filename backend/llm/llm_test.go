@@ -358,3 +358,24 @@ func BenchmarkGenerateTiny(b *testing.B) {
 		})
 	}
 }
+
+func TestFindModels(t *testing.T) {
+	data := t.TempDir()
+	if dirs := ModelDirs(data); dirs[0] != filepath.Join(data, "models") {
+		t.Errorf("ModelDirs = %v", dirs)
+	}
+	dir := filepath.Join(data, "models")
+	if _, err := gguftest.WriteTinyLlama(filepath.Join(dir, "b-tiny.gguf"), gguftest.TinyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a-broken.gguf"), []byte("GGUF broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := FindModels(dir, dir, filepath.Join(data, "missing"))
+	if len(got) != 2 || got[0].Error == "" || got[0].Info != nil || got[1].Info == nil || got[1].Info.VocabSize != 300 {
+		t.Fatalf("FindModels = %+v", got)
+	}
+}
