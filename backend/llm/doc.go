@@ -13,10 +13,11 @@
 // # Models
 //
 // [ModelDirs] and [FindModels] list the GGUF files in the data directory's models/ and the
-// models/ folders beside the app. [Inspect] reads a GGUF file's header in Go — name, architecture, parameters, quantisation,
-// context length, chat template — and refuses files that would make llama.cpp abort the
-// process (duplicate token strings, tensors beyond the end of the file, …). [LoadModel]
-// inspects, then loads; [Model.Generate] streams a greedy or sampled continuation.
+// models/ folders beside the app. [Inspect] reads a GGUF file's header in Go — name,
+// architecture, parameters, quantisation, context length, chat template — and refuses files
+// that would make llama.cpp abort the process (duplicate token strings, tensors beyond the
+// end of the file, …). [LoadModel] inspects, then loads; [Model.Generate] streams a greedy or
+// sampled continuation.
 //
 // Package gguftest writes tiny GGUF models for tests.
 package llm
