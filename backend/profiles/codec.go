@@ -196,16 +196,16 @@ func Decode(data []byte, format Format) (Profile, error) {
 	if err != nil {
 		return Profile{}, err
 	}
-	if len(fields) > 0 {
-		return p, apperr.BadInput("the profile file has errors", fields...)
+	if !fields.empty() {
+		return p, apperr.BadInput("the profile file has errors", fields.result()...)
 	}
 	return p, nil
 }
 
 // decode parses and maps data; err is a fatal (unreadable) error, fields the mapping problems.
-func decode(data []byte, format Format) (p Profile, fields []apperr.FieldError, err error) {
+func decode(data []byte, format Format) (p Profile, fields fieldErrors, err error) {
 	if len(data) > MaxFileSize {
-		return Profile{}, nil, tooLarge(format)
+		return Profile{}, fields, tooLarge(format)
 	}
 	var root *node
 	switch format {
@@ -219,9 +219,9 @@ func decode(data []byte, format Format) (p Profile, fields []apperr.FieldError, 
 		_, err = ParseFormat(string(format))
 	}
 	if err != nil {
-		return Profile{}, nil, err
+		return Profile{}, fieldErrors{}, err
 	}
-	fields = append(fields, mapTree(root, &p)...)
+	fields.merge(mapTree(root, &p))
 	p = Normalize(p)
 	return p, fields, nil
 }
@@ -262,19 +262,21 @@ func readLimited(r io.Reader, format Format, limit int64) ([]byte, error) {
 // Parse decodes data like Decode and validates the result like Validate, returning every problem
 // of both steps in one *apperr.Error (kind bad input). A validation problem that only follows
 // from a value that could not be decoded is left out. On success the profile is valid and
-// normalised.
+// normalised; with field problems the returned profile holds what could be read (for a form to
+// show next to the problems).
 func Parse(data []byte, format Format, opts ValidateOptions) (Profile, error) {
 	p, fields, err := decode(data, format)
 	if err != nil {
 		return Profile{}, err
 	}
-	bad := make(map[string]bool, len(fields))
-	for _, f := range fields {
+	bad := make(map[string]bool, len(fields.list))
+	for _, f := range fields.list {
 		bad[f.Field] = true
 	}
-	fields = append(fields, validate(p, opts, bad)...)
-	if len(fields) > 0 {
-		return p, apperr.BadInput(fmt.Sprintf("the profile has %s", plural(len(fields), "error")), fields...)
+	fields.merge(validate(p, opts, bad))
+	if !fields.empty() {
+		n := len(fields.list) + fields.dropped
+		return p, apperr.BadInput(fmt.Sprintf("the profile has %s", plural(n, "error")), fields.result()...)
 	}
 	return p, nil
 }

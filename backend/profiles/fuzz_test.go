@@ -63,9 +63,16 @@ func fuzzDecoder(f *testing.F, format Format) {
 				return
 			}
 		}
-		// Whatever decoded (fully or partly) must validate without panicking…
+		// Whatever decoded (fully or partly) must validate without panicking, and Parse, which
+		// merges decode and validation problems, must keep to the same cap…
 		_ = Validate(p, ValidateOptions{Exists: func(string) bool { return false }})
 		_ = p.KeySensors()
+		if _, perr := Parse(data, format, ValidateOptions{}); perr != nil {
+			var e *apperr.Error
+			if !errors.As(perr, &e) || e.Kind != apperr.KindBadInput || len(e.Fields) > maxFieldErrors+1 {
+				t.Fatalf("Parse: %v", perr)
+			}
+		}
 		if err != nil {
 			return
 		}

@@ -36,6 +36,17 @@ func (e *fieldErrors) addf(field, format string, args ...any) {
 	e.add(field, fmt.Sprintf(format, args...))
 }
 
+// merge appends o's problems, keeping the overall cap.
+func (e *fieldErrors) merge(o fieldErrors) {
+	for _, f := range o.list {
+		e.add(f.Field, f.Message)
+	}
+	e.dropped += o.dropped
+}
+
+func (e *fieldErrors) empty() bool { return len(e.list) == 0 && e.dropped == 0 }
+
+// result returns the problems, with a last entry saying how many were left out, if any.
 func (e *fieldErrors) result() []apperr.FieldError {
 	out := e.list
 	if e.dropped > 0 {
@@ -46,10 +57,10 @@ func (e *fieldErrors) result() []apperr.FieldError {
 
 // mapTree maps a parsed document onto p, reporting every type problem, unknown field and missing
 // required field with its profile path.
-func mapTree(root *node, p *Profile) []apperr.FieldError {
+func mapTree(root *node, p *Profile) fieldErrors {
 	m := &mapper{}
 	m.value("", root, reflect.ValueOf(p).Elem())
-	return m.errs.result()
+	return m.errs
 }
 
 type mapper struct {

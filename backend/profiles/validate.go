@@ -48,14 +48,16 @@ const (
 //
 // The rules are documented in XLSX-LAYOUT.md ("What is checked").
 func Validate(p Profile, opts ValidateOptions) []apperr.FieldError {
-	return validate(p, opts, nil)
+	errs := validate(p, opts, nil)
+	return errs.result()
 }
 
 // Check validates p like Validate and returns nil, or an *apperr.Error of kind bad input that
 // carries every field problem. It returns the error interface (never a typed nil pointer).
 func Check(p Profile, opts ValidateOptions) error {
-	if fields := Validate(p, opts); len(fields) > 0 {
-		return apperr.BadInput(fmt.Sprintf("the profile has %s", plural(len(fields), "error")), fields...)
+	if errs := validate(p, opts, nil); !errs.empty() {
+		n := len(errs.list) + errs.dropped
+		return apperr.BadInput(fmt.Sprintf("the profile has %s", plural(n, "error")), errs.result()...)
 	}
 	return nil
 }
@@ -68,10 +70,10 @@ type validator struct {
 	bad map[string]bool
 }
 
-func validate(p Profile, opts ValidateOptions, bad map[string]bool) []apperr.FieldError {
+func validate(p Profile, opts ValidateOptions, bad map[string]bool) fieldErrors {
 	v := &validator{bad: bad}
 	v.profile(p, opts)
-	return v.errs.result()
+	return v.errs
 }
 
 func (v *validator) fail(path, format string, args ...any) {

@@ -323,20 +323,20 @@ func writeHelp(h *sheetWriter) {
 // problems with profile field paths; every value carries its cell ("Sensors!E4"). Problems with
 // the workbook's layout (missing sheet, unknown column, effect for an unknown failure mode) are
 // returned as field problems; an unreadable workbook is an error.
-func parseXLSX(data []byte) (root *node, fields []apperr.FieldError, err error) {
+func parseXLSX(data []byte) (root *node, fields fieldErrors, err error) {
 	if len(data) == 0 {
-		return nil, nil, syntaxError(FormatXLSX, "", "the file is empty")
+		return nil, fieldErrors{}, syntaxError(FormatXLSX, "", "the file is empty")
 	}
 	if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
-		return nil, nil, syntaxError(FormatXLSX, "", "the workbook is password-protected or in the old .xls format; save it as an unprotected .xlsx")
+		return nil, fieldErrors{}, syntaxError(FormatXLSX, "", "the workbook is password-protected or in the old .xls format; save it as an unprotected .xlsx")
 	}
 	if !bytes.HasPrefix(data, []byte("PK")) {
-		return nil, nil, syntaxError(FormatXLSX, "", "the file is not an .xlsx workbook")
+		return nil, fieldErrors{}, syntaxError(FormatXLSX, "", "the file is not an .xlsx workbook")
 	}
 	var f *excelize.File
 	defer func() {
 		if r := recover(); r != nil {
-			root, fields, err = nil, nil, syntaxError(FormatXLSX, "", fmt.Sprintf("the workbook is damaged (%v)", r))
+			root, fields, err = nil, fieldErrors{}, syntaxError(FormatXLSX, "", fmt.Sprintf("the workbook is damaged (%v)", r))
 		}
 		if f != nil {
 			_ = f.Close()
@@ -347,7 +347,7 @@ func parseXLSX(data []byte) (root *node, fields []apperr.FieldError, err error) 
 		UnzipXMLSizeLimit: xlsxUnzipLimit, // keep every part in memory: no temporary files
 	})
 	if err != nil {
-		return nil, nil, syntaxError(FormatXLSX, "", xlsxMessage(err))
+		return nil, fieldErrors{}, syntaxError(FormatXLSX, "", xlsxMessage(err))
 	}
 	x := &xlsxReader{f: f, sheets: map[string]string{}}
 	for _, s := range f.GetSheetList() {
@@ -355,27 +355,27 @@ func parseXLSX(data []byte) (root *node, fields []apperr.FieldError, err error) 
 	}
 	root = &node{kind: kObject}
 	if err := x.machine(root); err != nil {
-		return nil, nil, err
+		return nil, fieldErrors{}, err
 	}
 	sensors, err := x.table(sheetSensors, "sensors", sensorColumns, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, fieldErrors{}, err
 	}
 	regimes, err := x.table(sheetRegimes, "regimes", regimeColumns, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, fieldErrors{}, err
 	}
 	modes, err := x.table(sheetFailureModes, "failure_modes", failureModeColumns, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, fieldErrors{}, err
 	}
 	effects, err := x.table(sheetEffects, "failure_modes", effectColumns, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, fieldErrors{}, err
 	}
 	actions, err := x.table(sheetActions, "failure_modes", actionColumns, false)
 	if err != nil {
-		return nil, nil, err
+		return nil, fieldErrors{}, err
 	}
 	if sensors != nil {
 		root.obj = append(root.obj, member{"sensors", sensors})
@@ -388,7 +388,7 @@ func parseXLSX(data []byte) (root *node, fields []apperr.FieldError, err error) 
 		x.attach(modes, actions, sheetActions, "actions")
 		root.obj = append(root.obj, member{"failure_modes", modes})
 	}
-	return root, x.errs.result(), nil
+	return root, x.errs, nil
 }
 
 func xlsxMessage(err error) string {
