@@ -15,7 +15,9 @@
 //
 // [ProviderAuto] tries CUDA, then DirectML, and keeps the first that ONNX Runtime accepts;
 // otherwise sessions run on the CPU. [ProviderCPU] always uses the CPU. The npm Linux build
-// is CPU-only; the Windows build includes DirectML.
+// lists CUDA, TensorRT and WebGPU but ships without the CUDA provider library, so it runs on
+// the CPU; the Windows build includes DirectML. [Info.ProviderNotes] says why a GPU provider
+// was not picked.
 //
 // # Writing models
 //
