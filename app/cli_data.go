@@ -58,6 +58,11 @@ func (c *cli) waitJob(ctx context.Context, core *Core, j jobs.Job) (jobs.Job, er
 	if err != nil {
 		return final, err
 	}
+	took := ""
+	if final.StartedAt != nil && final.FinishedAt != nil {
+		took = fmt.Sprintf(" in %.1fs", store.ParseTime(*final.FinishedAt).Sub(store.ParseTime(*final.StartedAt)).Seconds())
+	}
+	fmt.Fprintf(c.stderr, "%s: %s%s\n", final.Kind, final.Status, took)
 	switch final.Status {
 	case store.JobSucceeded:
 		return final, nil

@@ -22,7 +22,7 @@ func TestSeedStatsConvertViaCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Rows != 2000 {
 		t.Fatalf("seed output %q (%v)", out, err)
 	}
-	if !strings.Contains(errs, "seed: done 100%") {
+	if !strings.Contains(errs, "seed: succeeded in") {
 		t.Errorf("no progress on stderr: %q", errs)
 	}
 	code, out, _ = runCLI(t, "--data-dir", dir, "machines", "status", "fan_ebmpapst_w3g910_026", "--json")

@@ -124,7 +124,9 @@ var permissions = map[string]Permission{
 	"Datasets.Rows":        PermView,
 	"Datasets.Export":      PermView,
 
-	"Onboarding.Seed": PermOperate,
+	"Onboarding.Seed":            PermOperate,
+	"Onboarding.Batch":           PermOperate,
+	"Onboarding.BatchOperations": PermView,
 }
 
 // authorize is the central permission check run before every call, from either face.

@@ -100,3 +100,11 @@ type Onboarding struct{ c *Core }
 func (o *Onboarding) Seed(ctx context.Context, machineID string, opts onboard.SeedOptions) (jobs.Job, error) {
 	return o.c.Workflow.SubmitSeed(ctx, machineID, opts)
 }
+
+// Batch starts an operation (see BatchOperations) for many machines, one job each.
+func (o *Onboarding) Batch(ctx context.Context, machineIDs []string, operation string, opts onboard.BatchOptions) ([]onboard.BatchItem, error) {
+	return o.c.Workflow.Batch(ctx, machineIDs, operation, opts)
+}
+
+// BatchOperations lists the operations a batch can run.
+func (o *Onboarding) BatchOperations() []string { return o.c.Workflow.BatchOperations() }

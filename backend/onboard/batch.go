@@ -1,0 +1,67 @@
+package onboard
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"pdmstudio/backend/apperr"
+	"pdmstudio/backend/jobs"
+)
+
+// BatchOptions carry the inputs of every operation a batch can run; each operation reads its own.
+type BatchOptions struct {
+	Seed SeedOptions `json:"seed"`
+}
+
+// BatchItem is one machine's part of a batch: its job, or why it could not be started.
+type BatchItem struct {
+	MachineID string    `json:"machine_id"`
+	Job       *jobs.Job `json:"job,omitempty"`
+	Error     string    `json:"error,omitempty"`
+}
+
+// batchOps are the operations a batch can run, by name.
+func (w *Workflow) batchOps() map[string]func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) {
+	return map[string]func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error){
+		"seed": func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) { return w.SubmitSeed(ctx, id, o.Seed) },
+	}
+}
+
+// BatchOperations lists the operations a batch can run.
+func (w *Workflow) BatchOperations() []string {
+	var out []string
+	for k := range w.batchOps() {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Batch starts one job per machine for an operation. Machines that cannot start (unknown id, bad
+// options) are reported per item; the others run on the worker pool.
+func (w *Workflow) Batch(ctx context.Context, machineIDs []string, operation string, o BatchOptions) ([]BatchItem, error) {
+	op, ok := w.batchOps()[operation]
+	if !ok {
+		return nil, apperr.BadInput("unknown operation", apperr.FieldError{Field: "operation",
+			Message: fmt.Sprintf("%q is not one of %v", operation, w.BatchOperations())})
+	}
+	if len(machineIDs) == 0 {
+		return nil, apperr.BadInput("no machines chosen", apperr.FieldError{Field: "machine_ids", Message: "choose at least one machine"})
+	}
+	seen := map[string]bool{}
+	items := []BatchItem{}
+	for _, id := range machineIDs {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		j, err := op(ctx, id, o)
+		if err != nil {
+			items = append(items, BatchItem{MachineID: id, Error: apperr.As(err).Error()})
+			continue
+		}
+		items = append(items, BatchItem{MachineID: id, Job: &j})
+	}
+	return items, nil
+}
