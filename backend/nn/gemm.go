@@ -1,0 +1,270 @@
+package nn
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// Micro-kernel tile of the float32 Gemm: mr rows of A times nr columns of B.
+const (
+	mr = 6
+	nr = 16
+)
+
+var threads atomic.Int32
+
+// SetThreads sets how many goroutines one Gemm may use (n <= 0: runtime.GOMAXPROCS) and
+// returns the previous setting. Results do not depend on it (see the package comment).
+func SetThreads(n int) int {
+	return int(threads.Swap(int32(n)))
+}
+
+func numThreads() int {
+	if n := int(threads.Load()); n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Gemm computes C = op(A)·op(B), or C += op(A)·op(B) when accumulate is true, where op(X) is
+// Xᵀ when the matching trans flag is set and X otherwise. op(A) is m×k, op(B) is k×n and C is
+// m×n. It panics when the shapes do not agree. float64 goes to gonum's Dgemm, float32 to this
+// package's packed kernel (see the package comment).
+func Gemm[T Float](transA, transB bool, a, b, c Mat[T], accumulate bool) {
+	m, k := a.Rows, a.Cols
+	if transA {
+		m, k = k, m
+	}
+	kb, n := b.Rows, b.Cols
+	if transB {
+		kb, n = n, kb
+	}
+	if k != kb || c.Rows != m || c.Cols != n {
+		panic(fmt.Sprintf("nn: Gemm shapes: op(A) %d×%d, op(B) %d×%d, C %d×%d", m, k, kb, n, c.Rows, c.Cols))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		if !accumulate {
+			c.Zero()
+		}
+		return
+	}
+	switch cd := any(c.Data).(type) {
+	case []float32:
+		sgemm(transA, transB, m, n, k, any(a.Data).([]float32), a.Stride,
+			any(b.Data).([]float32), b.Stride, cd, c.Stride, accumulate)
+	case []float64:
+		tA, tB := blas.NoTrans, blas.NoTrans
+		if transA {
+			tA = blas.Trans
+		}
+		if transB {
+			tB = blas.Trans
+		}
+		beta := 0.0
+		if accumulate {
+			beta = 1
+		}
+		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, 1, any(a.Data).([]float64), a.Stride,
+			any(b.Data).([]float64), b.Stride, beta, cd, c.Stride)
+	}
+}
+
+// GonumSgemm computes the float32 product like Gemm but through gonum's native Sgemm. It is
+// kept for the comparison in BenchmarkGemm.
+func GonumSgemm(transA, transB bool, a, b, c Mat[float32], accumulate bool) {
+	m, k := a.Rows, a.Cols
+	if transA {
+		m, k = k, m
+	}
+	n := b.Cols
+	if transB {
+		n = b.Rows
+	}
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if transA {
+		tA = blas.Trans
+	}
+	if transB {
+		tB = blas.Trans
+	}
+	var beta float32
+	if accumulate {
+		beta = 1
+	}
+	gonum.Implementation{}.Sgemm(tA, tB, m, n, k, 1, a.Data, a.Stride, b.Data, b.Stride, beta, c.Data, c.Stride)
+}
+
+var bufPool = sync.Pool{New: func() any { return new([]float32) }}
+
+func getBuf(n int) *[]float32 {
+	p := bufPool.Get().(*[]float32)
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// sgemm is the float32 product on packed panels. A is packed once into row blocks of mr rows
+// (k×mr each, interleaved); the nr-wide column panels of B are split between goroutines in
+// contiguous ranges, and each goroutine packs its panel (k×nr) and runs the micro-kernel down
+// all row blocks. Every element of C is summed over k in order by one kernel call, so the
+// result does not depend on the number of goroutines.
+func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	mb := (m + mr - 1) / mr
+	nb := (n + nr - 1) / nr
+	pa := getBuf(mb * k * mr)
+	defer bufPool.Put(pa)
+	packA(transA, m, k, a, lda, *pa)
+
+	work := func(p0, p1 int) {
+		pb := getBuf(k * nr)
+		defer bufPool.Put(pb)
+		var tile [mr * nr]float32
+		for p := p0; p < p1; p++ {
+			j0 := p * nr
+			nw := min(nr, n-j0)
+			packB(transB, k, n, j0, b, ldb, *pb)
+			for ib := 0; ib < mb; ib++ {
+				i0 := ib * mr
+				mw := min(mr, m-i0)
+				ap := (*pa)[ib*k*mr : (ib+1)*k*mr]
+				if mw == mr && nw == nr {
+					kernel(k, ap, *pb, c[i0*ldc+j0:], ldc, acc)
+					continue
+				}
+				kernel(k, ap, *pb, tile[:], nr, false)
+				for r := 0; r < mw; r++ {
+					dst := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+nw]
+					src := tile[r*nr : r*nr+nw]
+					if acc {
+						for j := range dst {
+							dst[j] += src[j]
+						}
+					} else {
+						copy(dst, src)
+					}
+				}
+			}
+		}
+	}
+
+	workers := min(numThreads(), nb)
+	if workers <= 1 || m*n*k < 1<<17 {
+		work(0, nb)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Add(1)
+		go func(p0, p1 int) {
+			defer wg.Done()
+			work(p0, p1)
+		}(w*nb/workers, (w+1)*nb/workers)
+	}
+	work(0, nb/workers)
+	wg.Wait()
+}
+
+// packA writes op(A) (m×k) as row blocks of mr rows: block ib holds, for each kk, the mr
+// values A[ib*mr+r][kk] (zero past row m).
+func packA(trans bool, m, k int, a []float32, lda int, dst []float32) {
+	for i0 := 0; i0 < m; i0 += mr {
+		blk := dst[(i0/mr)*k*mr : (i0/mr+1)*k*mr]
+		mw := min(mr, m-i0)
+		if trans {
+			for kk := 0; kk < k; kk++ {
+				d := blk[kk*mr : kk*mr+mr]
+				copy(d, a[kk*lda+i0:kk*lda+i0+mw])
+				clear(d[mw:])
+			}
+			continue
+		}
+		for r := 0; r < mr; r++ {
+			if r >= mw {
+				for kk := 0; kk < k; kk++ {
+					blk[kk*mr+r] = 0
+				}
+				continue
+			}
+			row := a[(i0+r)*lda : (i0+r)*lda+k]
+			for kk, v := range row {
+				blk[kk*mr+r] = v
+			}
+		}
+	}
+}
+
+// packB writes columns [j0, j0+nr) of op(B) (k×n) as k rows of nr values (zero past column n).
+func packB(trans bool, k, n, j0 int, b []float32, ldb int, dst []float32) {
+	nw := min(nr, n-j0)
+	if !trans {
+		for kk := 0; kk < k; kk++ {
+			d := dst[kk*nr : kk*nr+nr]
+			copy(d, b[kk*ldb+j0:kk*ldb+j0+nw])
+			clear(d[nw:])
+		}
+		return
+	}
+	for j := 0; j < nr; j++ {
+		if j >= nw {
+			for kk := 0; kk < k; kk++ {
+				dst[kk*nr+j] = 0
+			}
+			continue
+		}
+		col := b[(j0+j)*ldb : (j0+j)*ldb+k]
+		for kk, v := range col {
+			dst[kk*nr+j] = v
+		}
+	}
+}
+
+// kernelGo is the portable micro-kernel: C[0:mr, 0:nr] (row stride ldc) = or += the product of
+// a packed A block (k×mr) and a packed B panel (k×nr). It works on 2×4 sub-tiles held in
+// local variables (registers) and sums over k in the same order as the assembly kernel.
+func kernelGo(k int, a, b, c []float32, ldc int, acc bool) {
+	a = a[:k*mr]
+	b = b[:k*nr]
+	for r := 0; r < mr; r += 2 {
+		for j := 0; j < nr; j += 4 {
+			var c00, c01, c02, c03, c10, c11, c12, c13 float32
+			for kk := 0; kk < k; kk++ {
+				bb := b[kk*nr+j : kk*nr+j+4 : kk*nr+j+4]
+				a0, a1 := a[kk*mr+r], a[kk*mr+r+1]
+				b0, b1, b2, b3 := bb[0], bb[1], bb[2], bb[3]
+				c00 += a0 * b0
+				c01 += a0 * b1
+				c02 += a0 * b2
+				c03 += a0 * b3
+				c10 += a1 * b0
+				c11 += a1 * b1
+				c12 += a1 * b2
+				c13 += a1 * b3
+			}
+			d0 := c[r*ldc+j : r*ldc+j+4 : r*ldc+j+4]
+			d1 := c[(r+1)*ldc+j : (r+1)*ldc+j+4 : (r+1)*ldc+j+4]
+			if acc {
+				d0[0] += c00
+				d0[1] += c01
+				d0[2] += c02
+				d0[3] += c03
+				d1[0] += c10
+				d1[1] += c11
+				d1[2] += c12
+				d1[3] += c13
+			} else {
+				d0[0], d0[1], d0[2], d0[3] = c00, c01, c02, c03
+				d1[0], d1[1], d1[2], d1[3] = c10, c11, c12, c13
+			}
+		}
+	}
+}

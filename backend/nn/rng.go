@@ -1,0 +1,122 @@
+package nn
+
+import (
+	"math"
+	"math/bits"
+)
+
+// RNG is a seeded pseudo-random generator (xoshiro256**, seeded through splitmix64). Its
+// streams are fixed by the algorithm, not by the Go release, so the same seed gives the same
+// numbers everywhere. It is not safe for concurrent use; give each goroutine its own (see
+// Split).
+type RNG struct {
+	s       [4]uint64
+	normal  float64 // second value of the last Box–Muller pair
+	hasNorm bool
+}
+
+// NewRNG returns a generator seeded with seed.
+func NewRNG(seed uint64) *RNG {
+	r := &RNG{}
+	r.Seed(seed)
+	return r
+}
+
+// Seed resets r to the stream of seed.
+func (r *RNG) Seed(seed uint64) {
+	x := seed
+	for i := range r.s {
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		r.s[i] = z ^ (z >> 31)
+	}
+	r.hasNorm = false
+}
+
+// Split returns a new generator whose stream is determined by r's state and key, and advances
+// r by one step. Use it to hand independent streams to parallel workers in a fixed order.
+func (r *RNG) Split(key uint64) *RNG {
+	return NewRNG(r.Uint64() ^ bits.RotateLeft64(key*0x9e3779b97f4a7c15, 17))
+}
+
+// Uint64 returns 64 uniformly random bits.
+func (r *RNG) Uint64() uint64 {
+	s := &r.s
+	result := bits.RotateLeft64(s[1]*5, 7) * 9
+	t := s[1] << 17
+	s[2] ^= s[0]
+	s[3] ^= s[1]
+	s[1] ^= s[2]
+	s[0] ^= s[3]
+	s[2] ^= t
+	s[3] = bits.RotateLeft64(s[3], 45)
+	return result
+}
+
+// Float64 returns a uniform number in [0, 1) with 53 random bits.
+func (r *RNG) Float64() float64 {
+	return float64(r.Uint64()>>11) * (1.0 / (1 << 53))
+}
+
+// IntN returns a uniform integer in [0, n). It panics if n <= 0.
+func (r *RNG) IntN(n int) int {
+	if n <= 0 {
+		panic("nn: RNG.IntN with n <= 0")
+	}
+	hi, lo := bits.Mul64(r.Uint64(), uint64(n))
+	if lo < uint64(n) {
+		thresh := -uint64(n) % uint64(n)
+		for lo < thresh {
+			hi, lo = bits.Mul64(r.Uint64(), uint64(n))
+		}
+	}
+	return int(hi)
+}
+
+// NormFloat64 returns a standard normal number (Box–Muller, pairs cached).
+func (r *RNG) NormFloat64() float64 {
+	if r.hasNorm {
+		r.hasNorm = false
+		return r.normal
+	}
+	u1 := 1 - r.Float64() // (0, 1]
+	u2 := r.Float64()
+	rad := math.Sqrt(-2 * math.Log(u1))
+	s, c := math.Sincos(2 * math.Pi * u2)
+	r.normal = rad * s
+	r.hasNorm = true
+	return rad * c
+}
+
+// Perm fills dst with a uniformly random permutation of 0..len(dst)-1 and returns it.
+func (r *RNG) Perm(dst []int) []int {
+	for i := range dst {
+		dst[i] = i
+	}
+	r.Shuffle(dst)
+	return dst
+}
+
+// Shuffle permutes xs uniformly at random (Fisher–Yates).
+func (r *RNG) Shuffle(xs []int) {
+	for i := len(xs) - 1; i > 0; i-- {
+		j := r.IntN(i + 1)
+		xs[i], xs[j] = xs[j], xs[i]
+	}
+}
+
+// FillNormal fills dst with standard normal numbers.
+func FillNormal[T Float](r *RNG, dst []T) {
+	for i := range dst {
+		dst[i] = T(r.NormFloat64())
+	}
+}
+
+// FillUniform fills dst with uniform numbers in [lo, hi).
+func FillUniform[T Float](r *RNG, dst []T, lo, hi float64) {
+	for i := range dst {
+		dst[i] = T(lo + (hi-lo)*r.Float64())
+	}
+}
