@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"pdmstudio/backend/apperr"
@@ -386,4 +387,25 @@ func TestEncodeRefusesWhatAFormatCannotHold(t *testing.T) {
 	if _, err := Encode(q, FormatXLSX); err == nil || !strings.Contains(err.Error(), "32767") {
 		t.Errorf("XLSX with a 40 000-character cell: %v", err)
 	}
+}
+
+// The package is used from concurrent jobs and requests: built-ins load once, calls share nothing.
+func TestConcurrentUse(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			p := Fleet()[i]
+			p.Sensors[0].Name = "mine"
+			tp, _ := Template(Types()[i].Type)
+			data, err := Encode(tp, Formats()[i%3])
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := Parse(data, Formats()[i%3], ValidateOptions{}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }
