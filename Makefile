@@ -9,7 +9,7 @@ NPM      ?= npm
 BIN      := build/bin/pdmstudio
 VERSION  ?= 0.1.0
 COMMIT   ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-LDFLAGS  := -X pdmstudio/app.Version=$(VERSION) -X pdmstudio/app.Commit=$(COMMIT)
+LDFLAGS  := -s -w -X pdmstudio/app.Version=$(VERSION) -X pdmstudio/app.Commit=$(COMMIT)
 WEBKIT   := $(shell pkg-config --exists webkit2gtk-4.0 2>/dev/null && echo || (pkg-config --exists webkit2gtk-4.1 2>/dev/null && echo webkit2_41))
 TAGS     := $(WEBKIT)
 

@@ -77,6 +77,16 @@ func webview2Path(c *Core) string {
 // RunDesktop opens the desktop window and blocks until it is closed.
 func RunDesktop(c *Core, assets fs.FS) error {
 	b := &Bridge{d: c.Dispatcher()}
+	if runtime.GOOS == "linux" {
+		// WebKitGTK's accelerated compositing paints nothing on machines without a working GPU
+		// driver (virtual machines, Xvfb, some NVIDIA setups): the window stays blank. Software
+		// compositing is plenty for this UI. A user can still opt back in by setting the variable.
+		for _, k := range []string{"WEBKIT_DISABLE_COMPOSITING_MODE", "WEBKIT_DISABLE_DMABUF_RENDERER"} {
+			if _, set := os.LookupEnv(k); !set {
+				os.Setenv(k, "1")
+			}
+		}
+	}
 	return wails.Run(&options.App{
 		Title:            "PdM Studio",
 		Width:            1440,
