@@ -40,7 +40,8 @@ type Meta struct {
 	Unit string `json:"unit,omitempty"`
 	// Kind of quantity, e.g. "temperature", "vibration", "current" (the profile's sensor kind).
 	Kind string `json:"kind,omitempty"`
-	// Role of the column in a dataset: "time", "id", "sensor", "label", "flag" or "" (unknown).
+	// Role of the column in a dataset: "time", "id", "context", "sensor", "label", "flag" or ""
+	// (unknown).
 	Role string `json:"role,omitempty"`
 	// Description is a human sentence shown as a tooltip.
 	Description string `json:"description,omitempty"`
@@ -48,11 +49,12 @@ type Meta struct {
 
 // Column roles used by the seed data and understood by the Data Explorer.
 const (
-	RoleTime   = "time"
-	RoleID     = "id"
-	RoleSensor = "sensor"
-	RoleLabel  = "label"
-	RoleFlag   = "flag"
+	RoleTime    = "time"    // the time axis
+	RoleID      = "id"      // an identifier such as the episode (unit) number
+	RoleContext = "context" // operating conditions known at prediction time, e.g. the regime
+	RoleSensor  = "sensor"  // a measurement
+	RoleLabel   = "label"   // a ground-truth label (health state, RUL, failure mode)
+	RoleFlag    = "flag"    // a data-quality flag such as outlier
 )
 
 // Column is one named, typed column. Exactly one of the value slices is used, chosen by Type:
