@@ -3,6 +3,7 @@ package profiles
 import (
 	"errors"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -408,4 +409,35 @@ func TestConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// XLSX-LAYOUT.md documents the unit table and the spec keys; keep it in step with the code.
+func TestLayoutDocCoversTables(t *testing.T) {
+	doc, err := os.ReadFile("XLSX-LAYOUT.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(doc)
+	for _, k := range Kinds() {
+		if !strings.Contains(text, "| `"+k.Kind+"` |") {
+			t.Errorf("kind %s is not in XLSX-LAYOUT.md", k.Kind)
+		}
+		for _, u := range k.Units {
+			if !strings.Contains(text, "`"+u.Symbol+"`") {
+				t.Errorf("unit %s of %s is not in XLSX-LAYOUT.md", u.Symbol, k.Kind)
+			}
+		}
+	}
+	for _, s := range SpecKeys() {
+		if !strings.Contains(text, "`rated_specs."+s.Key+"`") {
+			t.Errorf("spec %s is not in XLSX-LAYOUT.md", s.Key)
+		}
+	}
+	for _, cols := range [][]column{sensorColumns, regimeColumns, failureModeColumns, effectColumns, actionColumns, machineRows} {
+		for _, c := range cols {
+			if !strings.Contains(text, "`"+c.header+"`") {
+				t.Errorf("column %s is not in XLSX-LAYOUT.md", c.header)
+			}
+		}
+	}
 }
