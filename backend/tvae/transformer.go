@@ -99,10 +99,10 @@ func ColumnKind(c *datasets.Column) string {
 // ColumnSpec is what the transformer learned about one column: its schema (so that samples
 // come back with the same name, type and metadata) and its encoding.
 type ColumnSpec struct {
-	Name string         `json:"name"`
-	Type datasets.Type  `json:"type"`
-	Meta datasets.Meta  `json:"meta"`
-	Kind string         `json:"kind"`
+	Name string        `json:"name"`
+	Type datasets.Type `json:"type"`
+	Meta datasets.Meta `json:"meta"`
+	Kind string        `json:"kind"`
 	// NullFraction is the share of training rows that were null.
 	NullFraction float64 `json:"null_fraction"`
 
@@ -505,11 +505,11 @@ type decoded struct {
 
 // decode turns raw decoder outputs (n×Width, before any activation) into values. For a
 // continuous column the scalar is tanh(output) plus Gaussian noise of the learned σ for that
-// position (sigmas, len Width), clipped to ±1; the mode is the arg-max of its span; the value
-// is scalar·4σ_k + μ_k, clipped to the training range and rounded. The null flag and, when
-// sampleCategories, discrete categories are drawn from the softmax of their span; otherwise a
-// category is the arg-max (SDV's choice).
-func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG, sampleCategories bool) *decoded {
+// position (sigmas, len Width), clipped to ±1; the value is scalar·4σ_k + μ_k for the mode k,
+// clipped to the training range and rounded. Modes and categories are drawn from the softmax
+// of their span when sample is set, else they are the arg-max (SDV's choice); the null flag
+// is always drawn.
+func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG, sample bool) *decoded {
 	n := out.Rows
 	d := &decoded{n: n, vals: make([][]float64, len(tr.Columns)), cats: make([][]int32, len(tr.Columns)), nulls: make([][]bool, len(tr.Columns))}
 	for i, cs := range tr.Columns {
@@ -537,7 +537,14 @@ func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG
 				scalar = math.Max(-1, math.Min(1, scalar))
 				sc = s.Column
 			case SpanMode:
-				j := argmax(seg)
+				var j int
+				if sample {
+					p = slices.Grow(p[:0], s.Width)[:s.Width]
+					nn.Softmax(seg, p)
+					j = drawIndex(p, rng.Float64())
+				} else {
+					j = argmax(seg)
+				}
 				v := scalar*stdMultiplier*cs.Stds[j] + cs.Means[j]
 				d.vals[sc][r] = cs.finish(v)
 			case SpanNull:
@@ -546,7 +553,7 @@ func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG
 				d.nulls[s.Column][r] = rng.Float64() < float64(p[1])
 			case SpanCategory:
 				var j int
-				if sampleCategories {
+				if sample {
 					p = slices.Grow(p[:0], s.Width)[:s.Width]
 					nn.Softmax(seg, p)
 					j = drawIndex(p, rng.Float64())

@@ -1,0 +1,459 @@
+// Package tvae fits a tabular variational autoencoder (TVAE, Xu et al. 2019, as in SDV's
+// ctgan/synthesizers/tvae.py) to a table and samples synthetic rows from it, with SDV's
+// defaults: embedding 128, encoder and decoder 128-128, learned per-column σ clamped to
+// [0.01, 1], loss = 2 × reconstruction + KL, Adam (lr 1e-3, L2 1e-5), batch 500, 300 epochs.
+//
+// The data transformer (transformer.go: mode-specific normalisation with a variational
+// Gaussian mixture per continuous column, one-hot for discrete columns) lives apart from the
+// model (this file), as in SDV. file.go saves and loads models; sample.go samples, also under
+// conditions on discrete columns.
+//
+// # Columns
+//
+// Every column of the training table is modelled and comes back in samples with the same
+// name, type and metadata. Strings and bools are discrete; ints are discrete when they have
+// at most 10 distinct values (100 for columns whose role is "id", such as the seed data's
+// episode number); floats, wider ints and timestamps (as Unix milliseconds) are continuous,
+// clipped to the training range on output and rounded to whole numbers (ints, timestamps) or
+// to the decimals the training values have (floats). Options.Transform can force either kind.
+// Nulls: a continuous column with nulls gets a two-way null flag that the decoder learns and
+// that samples draw from, so null shares are reproduced; in a discrete column null is one
+// more category.
+package tvae
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"pdmstudio/backend/apperr"
+	"pdmstudio/backend/datasets"
+	"pdmstudio/backend/nn"
+)
+
+// Options are the TVAE's hyper-parameters. Zero fields take SDV's defaults (see
+// DefaultOptions).
+type Options struct {
+	Epochs         int     `json:"epochs"`          // passes over the data (300)
+	BatchSize      int     `json:"batch_size"`      // rows per Adam step (500)
+	EmbeddingDim   int     `json:"embedding_dim"`   // latent dimensions (128)
+	CompressDims   []int   `json:"compress_dims"`   // encoder hidden widths (128, 128)
+	DecompressDims []int   `json:"decompress_dims"` // decoder hidden widths (128, 128)
+	LearningRate   float64 `json:"learning_rate"`   // Adam step size (1e-3)
+	L2Scale        float64 `json:"l2scale"`         // Adam weight decay (1e-5)
+	LossFactor     float64 `json:"loss_factor"`     // weight of the reconstruction term (2)
+	// Seed makes training reproducible: the same table, options and seed give a
+	// byte-identical model file.
+	Seed uint64 `json:"seed"`
+	// Precision is "float32" (default, fastest) or "float64" (kept for comparison).
+	Precision string `json:"precision"`
+	// Decoding says how samples read one-hot spans (categories and modes): "sample" (default)
+	// draws from the decoder's softmax, "argmax" takes the most likely one as SDV does. The
+	// null flag is always drawn.
+	Decoding string `json:"decoding"`
+	// Transform tunes the data transformer (forced column kinds, mixture subsample). Its
+	// Seed is ignored: the transformer is seeded from Seed.
+	Transform TransformOptions `json:"transform"`
+}
+
+// Values of Options.Decoding.
+const (
+	DecodeSample = "sample"
+	DecodeArgmax = "argmax"
+)
+
+// DefaultOptions returns SDV's TVAE defaults.
+func DefaultOptions() Options {
+	return Options{Epochs: 300, BatchSize: 500, EmbeddingDim: 128, CompressDims: []int{128, 128},
+		DecompressDims: []int{128, 128}, LearningRate: 1e-3, L2Scale: 1e-5, LossFactor: 2, Precision: "float32",
+		Decoding: DecodeSample}
+}
+
+// withDefaults fills zero fields from DefaultOptions and checks ranges.
+func (o Options) withDefaults() (Options, error) {
+	d := DefaultOptions()
+	if o.Epochs == 0 {
+		o.Epochs = d.Epochs
+	}
+	if o.BatchSize == 0 {
+		o.BatchSize = d.BatchSize
+	}
+	if o.EmbeddingDim == 0 {
+		o.EmbeddingDim = d.EmbeddingDim
+	}
+	if o.CompressDims == nil {
+		o.CompressDims = d.CompressDims
+	}
+	if o.DecompressDims == nil {
+		o.DecompressDims = d.DecompressDims
+	}
+	if o.LearningRate == 0 {
+		o.LearningRate = d.LearningRate
+	}
+	if o.LossFactor == 0 {
+		o.LossFactor = d.LossFactor
+	}
+	if o.Precision == "" {
+		o.Precision = d.Precision
+	}
+	if o.Decoding == "" {
+		o.Decoding = d.Decoding
+	}
+	bad := func(field, msg string) error {
+		return apperr.BadInput("invalid TVAE option", apperr.FieldError{Field: field, Message: msg})
+	}
+	switch {
+	case o.Epochs < 1 || o.Epochs > 100_000:
+		return o, bad("epochs", fmt.Sprintf("must be between 1 and 100000, got %d", o.Epochs))
+	case o.BatchSize < 1 || o.BatchSize > 100_000:
+		return o, bad("batch_size", fmt.Sprintf("must be between 1 and 100000, got %d", o.BatchSize))
+	case o.EmbeddingDim < 1 || o.EmbeddingDim > 4096:
+		return o, bad("embedding_dim", fmt.Sprintf("must be between 1 and 4096, got %d", o.EmbeddingDim))
+	case o.LearningRate < 0 || o.LearningRate > 1 || math.IsNaN(o.LearningRate):
+		return o, bad("learning_rate", "must be between 0 and 1")
+	case o.L2Scale < 0 || o.L2Scale > 1 || math.IsNaN(o.L2Scale):
+		return o, bad("l2scale", "must be between 0 and 1")
+	case o.LossFactor <= 0 || math.IsNaN(o.LossFactor) || math.IsInf(o.LossFactor, 0):
+		return o, bad("loss_factor", "must be positive")
+	case o.Precision != "float32" && o.Precision != "float64":
+		return o, bad("precision", fmt.Sprintf("must be float32 or float64, got %q", o.Precision))
+	case o.Decoding != DecodeSample && o.Decoding != DecodeArgmax:
+		return o, bad("decoding", fmt.Sprintf("must be %s or %s, got %q", DecodeSample, DecodeArgmax, o.Decoding))
+	}
+	for _, dims := range [][]int{o.CompressDims, o.DecompressDims} {
+		for _, d := range dims {
+			if d < 1 || d > 4096 {
+				return o, bad("compress_dims", fmt.Sprintf("layer widths must be between 1 and 4096, got %d", d))
+			}
+		}
+	}
+	return o, nil
+}
+
+// EpochInfo reports training progress to Fit's callback.
+type EpochInfo struct {
+	Epoch   int           `json:"epoch"`      // epochs done (0: data encoded, training starts)
+	Epochs  int           `json:"epochs"`     // epochs in all
+	Loss    float64       `json:"loss"`       // mean batch loss of this epoch (0 at epoch 0)
+	Elapsed time.Duration `json:"elapsed_ns"` // since Fit started
+}
+
+// Model is a fitted TVAE: the transformer, the decoder's weights (the encoder is kept too, so
+// that a saved model is the whole network) and what training saw.
+type Model struct {
+	Options     Options
+	Transformer *Transformer
+	// LossHistory is the mean batch loss of every epoch, in order.
+	LossHistory []float64
+	// TrainRows is the number of training rows; TableMeta the training table's metadata.
+	TrainRows int
+	TableMeta map[string]string
+
+	net32 *network[float32]
+	net64 *network[float64]
+}
+
+// network is the encoder and decoder of tvae.py: Linear-ReLU layers to [μ | log σ²] and
+// Linear-ReLU layers to the output, plus the learned σ of every output position.
+type network[T nn.Float] struct {
+	enc    []*nn.Dense[T]
+	encOut *nn.Dense[T] // → [μ | logvar], 2×EmbeddingDim (fc1 and fc2 of tvae.py side by side)
+	dec    []*nn.Dense[T]
+	decOut *nn.Dense[T] // → Width raw outputs
+	sigma  []T          // Width; used at scalar positions, initialised to 0.1
+	gsigma []T
+	emb    int
+}
+
+func newNetwork[T nn.Float](width int, o Options, rng *nn.RNG) *network[T] {
+	n := &network[T]{emb: o.EmbeddingDim}
+	in := width
+	for _, d := range o.CompressDims {
+		n.enc = append(n.enc, nn.NewDense[T](in, d, rng))
+		in = d
+	}
+	n.encOut = nn.NewDense[T](in, 2*o.EmbeddingDim, rng)
+	in = o.EmbeddingDim
+	for _, d := range o.DecompressDims {
+		n.dec = append(n.dec, nn.NewDense[T](in, d, rng))
+		in = d
+	}
+	n.decOut = nn.NewDense[T](in, width, rng)
+	n.sigma, n.gsigma = make([]T, width), make([]T, width)
+	for i := range n.sigma {
+		n.sigma[i] = 0.1
+	}
+	return n
+}
+
+// params lists every trainable tensor in a fixed order (also the order of the model file).
+func (n *network[T]) params() []nn.Param[T] {
+	var ps []nn.Param[T]
+	for i, l := range n.enc {
+		ps = append(ps, l.Params(fmt.Sprintf("encoder.%d", i))...)
+	}
+	ps = append(ps, n.encOut.Params("encoder.out")...)
+	for i, l := range n.dec {
+		ps = append(ps, l.Params(fmt.Sprintf("decoder.%d", i))...)
+	}
+	ps = append(ps, n.decOut.Params("decoder.out")...)
+	return append(ps, nn.Param[T]{Name: "decoder.sigma", Value: n.sigma, Grad: n.gsigma})
+}
+
+// batch holds the activations and gradients of one batch of up to rows rows.
+type batch[T nn.Float] struct {
+	x, ml, eps, std, z, out, dout, dml, dz nn.Mat[T]
+	eh, dh, dg, dgr                        []nn.Mat[T] // encoder/decoder activations and gradients
+}
+
+func newBatch[T nn.Float](n *network[T], rows, width int) *batch[T] {
+	b := &batch[T]{x: nn.NewMat[T](rows, width), ml: nn.NewMat[T](rows, 2*n.emb), dml: nn.NewMat[T](rows, 2*n.emb),
+		eps: nn.NewMat[T](rows, n.emb), std: nn.NewMat[T](rows, n.emb), z: nn.NewMat[T](rows, n.emb),
+		dz: nn.NewMat[T](rows, n.emb), out: nn.NewMat[T](rows, width), dout: nn.NewMat[T](rows, width)}
+	for _, l := range n.enc {
+		b.eh, b.dh = append(b.eh, nn.NewMat[T](rows, l.Out)), append(b.dh, nn.NewMat[T](rows, l.Out))
+	}
+	for _, l := range n.dec {
+		b.dg, b.dgr = append(b.dg, nn.NewMat[T](rows, l.Out)), append(b.dgr, nn.NewMat[T](rows, l.Out))
+	}
+	return b
+}
+
+// view returns the batch cut to its first r rows.
+func (b *batch[T]) view(r int) *batch[T] {
+	v := &batch[T]{}
+	cut := func(m nn.Mat[T]) nn.Mat[T] { return m.RowSlice(0, r) }
+	v.x, v.ml, v.eps, v.std, v.z = cut(b.x), cut(b.ml), cut(b.eps), cut(b.std), cut(b.z)
+	v.out, v.dout, v.dml, v.dz = cut(b.out), cut(b.dout), cut(b.dml), cut(b.dz)
+	for i := range b.eh {
+		v.eh, v.dh = append(v.eh, cut(b.eh[i])), append(v.dh, cut(b.dh[i]))
+	}
+	for i := range b.dg {
+		v.dg, v.dgr = append(v.dg, cut(b.dg[i])), append(v.dgr, cut(b.dgr[i]))
+	}
+	return v
+}
+
+// decode runs the decoder on latent rows z into raw outputs out (g: its hidden activations).
+func (n *network[T]) decode(z nn.Mat[T], g []nn.Mat[T], out nn.Mat[T]) {
+	in := z
+	for i, l := range n.dec {
+		l.Forward(in, g[i])
+		nn.ReLU(g[i].Data, g[i].Data)
+		in = g[i]
+	}
+	n.decOut.Forward(in, out)
+}
+
+// step runs one forward and backward pass over b.x and returns the loss; gradients are left
+// in the layers and gsigma.
+func (n *network[T]) step(b *batch[T], spans []Span, factor float64, rng *nn.RNG) float64 {
+	rows := b.x.Rows
+	in := b.x
+	for i, l := range n.enc {
+		l.Forward(in, b.eh[i])
+		nn.ReLU(b.eh[i].Data, b.eh[i].Data)
+		in = b.eh[i]
+	}
+	n.encOut.Forward(in, b.ml)
+	nn.FillNormal(rng, b.eps.Data)
+	kl := 0.0
+	for r := range rows {
+		ml, dml := b.ml.Row(r), b.dml.Row(r)
+		mu, lv := ml[:n.emb], ml[n.emb:]
+		nn.Reparameterize(mu, lv, b.eps.Row(r), b.std.Row(r), b.z.Row(r))
+		kl += nn.KLStdNormal(mu, lv, dml[:n.emb], dml[n.emb:], 1/float64(rows))
+	}
+	n.decode(b.z, b.dg, b.out)
+	rec := n.reconstruction(b.x, b.out, b.dout, spans, factor)
+
+	gin := n.decInput(b)
+	n.decOut.Backward(gin, b.dout, b.dgr[len(b.dgr)-1])
+	for i := len(n.dec) - 1; i >= 0; i-- {
+		nn.ReLUBackward(b.dg[i].Data, b.dgr[i].Data, b.dgr[i].Data)
+		prev, dprev := b.z, b.dz
+		if i > 0 {
+			prev, dprev = b.dg[i-1], b.dgr[i-1]
+		}
+		n.dec[i].Backward(prev, b.dgr[i], dprev)
+	}
+	for r := range rows {
+		dml := b.dml.Row(r)
+		nn.ReparameterizeBackward(b.eps.Row(r), b.std.Row(r), b.dz.Row(r), dml[:n.emb], dml[n.emb:])
+	}
+	last := b.x
+	if len(n.enc) > 0 {
+		last = b.eh[len(n.enc)-1]
+	}
+	var dlast nn.Mat[T]
+	if len(n.enc) > 0 {
+		dlast = b.dh[len(n.enc)-1]
+	}
+	n.encOut.Backward(last, b.dml, dlast)
+	for i := len(n.enc) - 1; i >= 0; i-- {
+		nn.ReLUBackward(b.eh[i].Data, b.dh[i].Data, b.dh[i].Data)
+		prev, dprev := b.x, nn.Mat[T]{}
+		if i > 0 {
+			prev, dprev = b.eh[i-1], b.dh[i-1]
+		}
+		n.enc[i].Backward(prev, b.dh[i], dprev)
+	}
+	return rec + kl/float64(rows)
+}
+
+// decInput is the input of the decoder's output layer: the last hidden activation, or z.
+func (n *network[T]) decInput(b *batch[T]) nn.Mat[T] {
+	if len(n.dec) == 0 {
+		return b.z
+	}
+	return b.dg[len(n.dec)-1]
+}
+
+// reconstruction returns factor/rows × (Σ Gaussian NLL of the scalars on tanh(out) with the
+// learned σ, + Σ cross-entropy of every one-hot span), tvae.py's loss_1, and writes its
+// gradient w.r.t. out into dout and w.r.t. σ into gsigma.
+func (n *network[T]) reconstruction(x, out, dout nn.Mat[T], spans []Span, factor float64) float64 {
+	rows := x.Rows
+	scale := factor / float64(rows)
+	clear(n.gsigma)
+	sse := make([]float64, len(n.sigma))
+	rec := 0.0
+	var p [64]T
+	for r := range rows {
+		xr, or, dr := x.Row(r), out.Row(r), dout.Row(r)
+		for _, s := range spans {
+			if s.Kind == SpanScalar {
+				j := s.Start
+				y := math.Tanh(float64(or[j]))
+				sg := float64(n.sigma[j])
+				diff := float64(xr[j]) - y
+				sse[j] += diff * diff
+				rec += diff * diff / (2 * sg * sg)
+				dr[j] = T(scale * (-diff / (sg * sg)) * (1 - y*y))
+				continue
+			}
+			seg, dseg := or[s.Start:s.Start+s.Width], dr[s.Start:s.Start+s.Width]
+			var prob []T
+			if s.Width <= len(p) {
+				prob = p[:s.Width]
+			} else {
+				prob = make([]T, s.Width)
+			}
+			lse := nn.Softmax(seg, prob)
+			t := argmax(xr[s.Start : s.Start+s.Width])
+			if xr[s.Start+t] == 0 { // a category unseen in training: no target
+				clear(dseg)
+				continue
+			}
+			rec += lse - float64(seg[t])
+			for k, v := range prob {
+				dseg[k] = T(scale * float64(v))
+			}
+			dseg[t] -= T(scale)
+		}
+	}
+	for _, s := range spans {
+		if s.Kind == SpanScalar {
+			j := s.Start
+			sg := float64(n.sigma[j])
+			rec += float64(rows) * math.Log(sg)
+			n.gsigma[j] = T(scale * (float64(rows)/sg - sse[j]/(sg*sg*sg)))
+		}
+	}
+	return rec * scale
+}
+
+// Fit trains a TVAE on t. It fits the transformer, encodes the rows, then runs opts.Epochs
+// epochs of shuffled mini-batches. onEpoch (may be nil) is called with Epoch 0 once the data
+// is encoded and after every epoch. Cancelling ctx stops training within one batch and
+// returns ctx.Err(). Bad options or an unusable table give bad-input errors.
+func Fit(ctx context.Context, t *datasets.Table, opts Options, onEpoch func(EpochInfo)) (*Model, error) {
+	start := time.Now()
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if t == nil || t.NumRows() < 2 {
+		return nil, apperr.BadInputf("the training table needs at least 2 rows")
+	}
+	topts := o.Transform
+	topts.Seed = nn.DeriveSeed(o.Seed, 1)
+	tr, err := FitTransformer(ctx, t, topts)
+	if err != nil {
+		return nil, err
+	}
+	enc, err := tr.Transform(ctx, t, nn.DeriveSeed(o.Seed, 2))
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Options: o, Transformer: tr, TrainRows: t.NumRows(), TableMeta: map[string]string{}}
+	for k, v := range t.Meta {
+		m.TableMeta[k] = v
+	}
+	if onEpoch != nil {
+		onEpoch(EpochInfo{Epoch: 0, Epochs: o.Epochs, Elapsed: time.Since(start)})
+	}
+	rng := nn.NewRNG(nn.DeriveSeed(o.Seed, 3))
+	if o.Precision == "float64" {
+		data := nn.NewMat[float64](enc.Rows, enc.Cols)
+		for i, v := range enc.Data {
+			data.Data[i] = float64(v)
+		}
+		m.net64 = newNetwork[float64](tr.Width, o, rng)
+		m.LossHistory, err = train(ctx, m.net64, data, tr.Spans, o, rng, start, onEpoch)
+	} else {
+		m.net32 = newNetwork[float32](tr.Width, o, rng)
+		m.LossHistory, err = train(ctx, m.net32, enc, tr.Spans, o, rng, start, onEpoch)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// train runs the epochs (tvae.py's fit loop): shuffle, batches of BatchSize (the last one may
+// be smaller), Adam step, σ clamped to [0.01, 1]. It returns the mean batch loss per epoch.
+func train[T nn.Float](ctx context.Context, n *network[T], data nn.Mat[T], spans []Span, o Options,
+	rng *nn.RNG, start time.Time, onEpoch func(EpochInfo)) ([]float64, error) {
+	rows := data.Rows
+	bs := min(o.BatchSize, rows)
+	params := n.params()
+	opt := nn.NewAdam(params, o.LearningRate, o.L2Scale)
+	full := newBatch(n, bs, data.Cols)
+	perm := make([]int, rows)
+	history := make([]float64, 0, o.Epochs)
+	for epoch := 1; epoch <= o.Epochs; epoch++ {
+		rng.Perm(perm)
+		sum, batches := 0.0, 0
+		for b0 := 0; b0 < rows; b0 += bs {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			r := min(bs, rows-b0)
+			b := full
+			if r < bs {
+				b = full.view(r)
+			}
+			for i := range r {
+				copy(b.x.Row(i), data.Row(perm[b0+i]))
+			}
+			loss := n.step(b, spans, o.LossFactor, rng)
+			opt.Step(params)
+			for i, s := range n.sigma {
+				n.sigma[i] = min(max(s, 0.01), 1)
+			}
+			sum += loss
+			batches++
+		}
+		loss := sum / float64(batches)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return nil, fmt.Errorf("tvae: training diverged at epoch %d (loss %v)", epoch, loss)
+		}
+		history = append(history, loss)
+		if onEpoch != nil {
+			onEpoch(EpochInfo{Epoch: epoch, Epochs: o.Epochs, Loss: loss, Elapsed: time.Since(start)})
+		}
+	}
+	return history, nil
+}
