@@ -77,6 +77,17 @@ func ReLU[T Float](x, y []T) {
 func ReLUBackward[T Float](y, dy, dx []T) {
 	dy = dy[:len(y)]
 	dx = dx[:len(y)]
+	if y32, ok := as32(y); ok {
+		// Branch-free: y ≥ 0, so y > 0 exactly when its bits are not zero.
+		dy32, _ := as32(dy)
+		dx32, _ := as32(dx)
+		for i, v := range y32 {
+			b := math.Float32bits(v)
+			mask := -((b + 0x7fffffff) >> 31)
+			dx32[i] = math.Float32frombits(math.Float32bits(dy32[i]) & mask)
+		}
+		return
+	}
 	for i, v := range y {
 		if v <= 0 {
 			dx[i] = 0
@@ -104,12 +115,34 @@ func TanhBackward[T Float](y, dy, dx []T) {
 }
 
 // Softmax sets p = softmax(x) over one span of logits (p may be x) and returns log Σ exp(x),
-// the log-partition, for cross-entropies.
+// the log-partition, for cross-entropies. float32 uses Exp32.
 func Softmax[T Float](x, p []T) float64 {
 	p = p[:len(x)]
+	if x32, ok := as32(x); ok {
+		p32, _ := as32(p)
+		mx := x32[0]
+		for _, v := range x32[1:] {
+			if v > mx {
+				mx = v
+			}
+		}
+		s := float32(0)
+		for i, v := range x32 {
+			e := Exp32(v - mx)
+			p32[i] = e
+			s += e
+		}
+		inv := 1 / s
+		for i := range p32 {
+			p32[i] *= inv
+		}
+		return float64(mx) + math.Log(float64(s))
+	}
 	mx := math.Inf(-1)
 	for _, v := range x {
-		mx = math.Max(mx, float64(v))
+		if f := float64(v); f > mx {
+			mx = f
+		}
 	}
 	s := 0.0
 	for i, v := range x {
@@ -125,14 +158,22 @@ func Softmax[T Float](x, p []T) float64 {
 }
 
 // Reparameterize draws z = μ + ε·σ with σ = exp(logvar/2) for given standard-normal noise ε,
-// and stores σ in std for the backward pass. All slices have the same length.
+// and stores σ in std for the backward pass and KLStdNormal. All slices have the same length.
 func Reparameterize[T Float](mu, logvar, eps, std, z []T) {
 	n := len(mu)
 	logvar, eps, std, z = logvar[:n], eps[:n], std[:n], z[:n]
+	if lv32, ok := as32(logvar); ok {
+		s32, _ := as32(std)
+		for i, v := range lv32 {
+			s32[i] = Exp32(0.5 * v)
+		}
+	} else {
+		for i, v := range logvar {
+			std[i] = T(math.Exp(0.5 * float64(v)))
+		}
+	}
 	for i := range mu {
-		s := T(math.Exp(0.5 * float64(logvar[i])))
-		std[i] = s
-		z[i] = mu[i] + eps[i]*s
+		z[i] = mu[i] + eps[i]*std[i]
 	}
 }
 
@@ -147,19 +188,20 @@ func ReparameterizeBackward[T Float](eps, std, dz, dmu, dlogvar []T) {
 	}
 }
 
-// KLStdNormal returns KL(N(μ, e^logvar) ‖ N(0, 1)) summed over all entries,
-// −½ Σ (1 + logvar − μ² − e^logvar), and sets dmu = scale·μ and dlogvar = scale·(e^logvar − 1)/2,
-// its gradient times scale (e.g. 1/batch size).
-func KLStdNormal[T Float](mu, logvar, dmu, dlogvar []T, scale float64) float64 {
+// KLStdNormal returns KL(N(μ, σ²) ‖ N(0, 1)) summed over all entries,
+// −½ Σ (1 + logvar − μ² − σ²), given logvar and σ = exp(logvar/2) (as Reparameterize leaves
+// it in std), and sets dmu = scale·μ and dlogvar = scale·(σ² − 1)/2, its gradient times scale
+// (e.g. 1/batch size).
+func KLStdNormal[T Float](mu, logvar, std, dmu, dlogvar []T, scale float64) float64 {
 	n := len(mu)
-	logvar, dmu, dlogvar = logvar[:n], dmu[:n], dlogvar[:n]
-	kl := 0.0
+	logvar, std, dmu, dlogvar = logvar[:n], std[:n], dmu[:n], dlogvar[:n]
+	kl := T(0)
+	sc := T(scale)
 	for i, m := range mu {
-		lv := float64(logvar[i])
-		e := math.Exp(lv)
-		kl += 1 + lv - float64(m)*float64(m) - e
-		dmu[i] = T(scale * float64(m))
-		dlogvar[i] = T(scale * 0.5 * (e - 1))
+		e := std[i] * std[i]
+		kl += 1 + logvar[i] - m*m - e
+		dmu[i] = sc * m
+		dlogvar[i] = sc * 0.5 * (e - 1)
 	}
-	return -0.5 * kl
+	return -0.5 * float64(kl)
 }

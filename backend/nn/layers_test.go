@@ -65,7 +65,7 @@ func (n *tinyNet) loss(x Mat[float64], backward bool, dx Mat[float64]) float64 {
 		}
 	}
 	dmu, dlv := NewMat[float64](tnRows, tnZ), NewMat[float64](tnRows, tnZ)
-	loss += KLStdNormal(mu.Data, lv.Data, dmu.Data, dlv.Data, 1)
+	loss += KLStdNormal(mu.Data, lv.Data, std.Data, dmu.Data, dlv.Data, 1)
 	if !backward {
 		return loss
 	}
@@ -180,5 +180,66 @@ func TestRNG(t *testing.T) {
 	// A golden value pins the algorithm: a change would silently change every trained model.
 	if got := NewRNG(0).Uint64(); got != goldenFirst {
 		t.Fatalf("NewRNG(0).Uint64() = %#x, want %#x", got, goldenFirst)
+	}
+}
+
+func TestExp32(t *testing.T) {
+	worst := 0.0
+	for x := -87.0; x <= 88.5; x += 0.0137 {
+		want := math.Exp(float64(float32(x)))
+		got := float64(Exp32(float32(x)))
+		if rel := math.Abs(got-want) / want; rel > worst {
+			worst = rel
+		}
+	}
+	if worst > 2e-7 {
+		t.Fatalf("Exp32 relative error %.3g", worst)
+	}
+	if Exp32(-100) != 0 || !math.IsInf(float64(Exp32(100)), 1) || Exp32(0) != 1 {
+		t.Fatal("Exp32 limits")
+	}
+}
+
+func TestReLUBackward32(t *testing.T) {
+	y := []float32{0, 1.5, 0, 2, 1e-30}
+	dy := []float32{3, 4, -5, -6, 7}
+	dx := make([]float32, 5)
+	ReLUBackward(y, dy, dx)
+	want := []float32{0, 4, 0, -6, 7}
+	for i := range want {
+		if dx[i] != want[i] {
+			t.Fatalf("dx = %v, want %v", dx, want)
+		}
+	}
+}
+
+// TestNormalTails checks the ziggurat against the normal's tail probabilities.
+func TestNormalTails(t *testing.T) {
+	r := NewRNG(9)
+	const n = 1_000_000
+	var over1, over2, over3, over35 int
+	for range n {
+		v := math.Abs(r.NormFloat64())
+		if v > 1 {
+			over1++
+		}
+		if v > 2 {
+			over2++
+		}
+		if v > 3 {
+			over3++
+		}
+		if v > 3.5 {
+			over35++
+		}
+	}
+	for _, c := range []struct {
+		got  int
+		want float64
+	}{{over1, 0.317311}, {over2, 0.0455003}, {over3, 0.0026998}, {over35, 0.000465}} {
+		sd := math.Sqrt(c.want * (1 - c.want) * n)
+		if math.Abs(float64(c.got)-c.want*n) > 5*sd {
+			t.Errorf("tail count %d, want %.0f ± %.0f", c.got, c.want*n, sd)
+		}
 	}
 }

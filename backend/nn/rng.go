@@ -10,9 +10,7 @@ import (
 // numbers everywhere. It is not safe for concurrent use; give each goroutine its own (see
 // Split).
 type RNG struct {
-	s       [4]uint64
-	normal  float64 // second value of the last Box–Muller pair
-	hasNorm bool
+	s [4]uint64
 }
 
 // NewRNG returns a generator seeded with seed.
@@ -32,7 +30,6 @@ func (r *RNG) Seed(seed uint64) {
 		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 		r.s[i] = z ^ (z >> 31)
 	}
-	r.hasNorm = false
 }
 
 // Split returns a new generator whose stream is determined by r's state and key, and advances
@@ -75,19 +72,73 @@ func (r *RNG) IntN(n int) int {
 	return int(hi)
 }
 
-// NormFloat64 returns a standard normal number (Box–Muller, pairs cached).
+// NormFloat64 returns a standard normal number (Marsaglia and Tsang's ziggurat with 128
+// strips; the strip index and the value come from separate bits of one 64-bit draw).
 func (r *RNG) NormFloat64() float64 {
-	if r.hasNorm {
-		r.hasNorm = false
-		return r.normal
+	for {
+		u := r.Uint64()
+		hz := int32(u >> 32)
+		iz := u & 127
+		x := float64(hz) * zigW[iz]
+		if uint32(abs32(hz)) < zigK[iz] {
+			return x
+		}
+		if iz == 0 {
+			// The tail beyond zigR.
+			for {
+				x = -math.Log(1-r.Float64()) / zigR
+				y := -math.Log(1 - r.Float64())
+				if y+y >= x*x {
+					break
+				}
+			}
+			if hz > 0 {
+				return zigR + x
+			}
+			return -zigR - x
+		}
+		if zigF[iz]+r.Float64()*(zigF[iz-1]-zigF[iz]) < math.Exp(-0.5*x*x) {
+			return x
+		}
 	}
-	u1 := 1 - r.Float64() // (0, 1]
-	u2 := r.Float64()
-	rad := math.Sqrt(-2 * math.Log(u1))
-	s, c := math.Sincos(2 * math.Pi * u2)
-	r.normal = rad * s
-	r.hasNorm = true
-	return rad * c
+}
+
+func abs32(x int32) int64 {
+	if x < 0 {
+		return -int64(x)
+	}
+	return int64(x)
+}
+
+// Ziggurat tables for the standard normal, 128 strips (Marsaglia & Tsang 2000).
+const (
+	zigR = 3.442619855899
+	zigV = 9.91256303526217e-3
+)
+
+var (
+	zigK [128]uint32
+	zigW [128]float64
+	zigF [128]float64
+)
+
+func init() {
+	const m1 = 2147483648.0
+	dn, tn := zigR, zigR
+	q := zigV / math.Exp(-0.5*dn*dn)
+	zigK[0] = uint32(dn / q * m1)
+	zigK[1] = 0
+	zigW[0] = q / m1
+	zigW[127] = dn / m1
+	zigF[0] = 1
+	zigF[127] = math.Exp(-0.5 * dn * dn)
+	for i := 126; i >= 1; i-- {
+		dn = math.Sqrt(-2 * math.Log(zigV/dn+math.Exp(-0.5*dn*dn)))
+		zigK[i+1] = uint32(dn / tn * m1)
+		tn = dn
+		zigF[i] = math.Exp(-0.5 * dn * dn)
+		zigW[i] = dn / m1
+	}
 }
 
 // Perm fills dst with a uniformly random permutation of 0..len(dst)-1 and returns it.

@@ -173,7 +173,9 @@ func (g *mixture) logits(z float64, dst []float64) float64 {
 		d := (z - g.m[j]) * g.precChol[j]
 		l := c - 0.5*d*d
 		dst[j] = l
-		mx = math.Max(mx, l)
+		if l > mx {
+			mx = l
+		}
 	}
 	return mx
 }

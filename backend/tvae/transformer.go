@@ -464,7 +464,9 @@ func (tr *Transformer) TransformInto(ctx context.Context, t *datasets.Table, see
 				for q := range k {
 					d := (z - mix.M[q]) * mix.PrecChol[q]
 					scratch[q] = mix.LogConst[q] - 0.5*d*d
-					mx = math.Max(mx, scratch[q])
+					if scratch[q] > mx {
+						mx = scratch[q]
+					}
 				}
 				s := 0.0
 				for q := range k {

@@ -164,6 +164,7 @@ type network[T nn.Float] struct {
 	sigma  []T          // Width; used at scalar positions, initialised to 0.1
 	gsigma []T
 	emb    int
+	sse    []float64 // per-chunk sums of squared scalar errors (scratch)
 }
 
 func newNetwork[T nn.Float](width int, o Options, rng *nn.RNG) *network[T] {
@@ -258,12 +259,20 @@ func (n *network[T]) step(b *batch[T], spans []Span, factor float64, rng *nn.RNG
 	}
 	n.encOut.Forward(in, b.ml)
 	nn.FillNormal(rng, b.eps.Data)
+	// Row-wise work runs in a fixed number of chunks whose partial sums are added in chunk
+	// order, so the result does not depend on how many goroutines run them.
+	var kls [chunks]float64
+	nn.Parallel(chunks, 0, func(c int) {
+		for r := c * rows / chunks; r < (c+1)*rows/chunks; r++ {
+			ml, dml := b.ml.Row(r), b.dml.Row(r)
+			mu, lv := ml[:n.emb], ml[n.emb:]
+			nn.Reparameterize(mu, lv, b.eps.Row(r), b.std.Row(r), b.z.Row(r))
+			kls[c] += nn.KLStdNormal(mu, lv, b.std.Row(r), dml[:n.emb], dml[n.emb:], 1/float64(rows))
+		}
+	})
 	kl := 0.0
-	for r := range rows {
-		ml, dml := b.ml.Row(r), b.dml.Row(r)
-		mu, lv := ml[:n.emb], ml[n.emb:]
-		nn.Reparameterize(mu, lv, b.eps.Row(r), b.std.Row(r), b.z.Row(r))
-		kl += nn.KLStdNormal(mu, lv, dml[:n.emb], dml[n.emb:], 1/float64(rows))
+	for _, v := range kls {
+		kl += v
 	}
 	n.decode(b.z, b.dg, b.out)
 	rec := n.reconstruction(b.x, b.out, b.dout, spans, factor)
@@ -310,55 +319,75 @@ func (n *network[T]) decInput(b *batch[T]) nn.Mat[T] {
 	return b.dg[len(n.dec)-1]
 }
 
+// chunks is the number of row ranges the row-wise parts of a step are split into.
+const chunks = 8
+
 // reconstruction returns factor/rows × (Σ Gaussian NLL of the scalars on tanh(out) with the
 // learned σ, + Σ cross-entropy of every one-hot span), tvae.py's loss_1, and writes its
 // gradient w.r.t. out into dout and w.r.t. σ into gsigma.
 func (n *network[T]) reconstruction(x, out, dout nn.Mat[T], spans []Span, factor float64) float64 {
 	rows := x.Rows
 	scale := factor / float64(rows)
-	clear(n.gsigma)
-	sse := make([]float64, len(n.sigma))
-	rec := 0.0
-	var p [64]T
-	for r := range rows {
-		xr, or, dr := x.Row(r), out.Row(r), dout.Row(r)
-		for _, s := range spans {
-			if s.Kind == SpanScalar {
-				j := s.Start
-				y := math.Tanh(float64(or[j]))
-				sg := float64(n.sigma[j])
-				diff := float64(xr[j]) - y
-				sse[j] += diff * diff
-				rec += diff * diff / (2 * sg * sg)
-				dr[j] = T(scale * (-diff / (sg * sg)) * (1 - y*y))
-				continue
-			}
-			seg, dseg := or[s.Start:s.Start+s.Width], dr[s.Start:s.Start+s.Width]
-			var prob []T
-			if s.Width <= len(p) {
-				prob = p[:s.Width]
-			} else {
-				prob = make([]T, s.Width)
-			}
-			lse := nn.Softmax(seg, prob)
-			t := argmax(xr[s.Start : s.Start+s.Width])
-			if xr[s.Start+t] == 0 { // a category unseen in training: no target
-				clear(dseg)
-				continue
-			}
-			rec += lse - float64(seg[t])
-			for k, v := range prob {
-				dseg[k] = T(scale * float64(v))
-			}
-			dseg[t] -= T(scale)
-		}
+	if len(n.sse) != chunks*len(n.sigma) {
+		n.sse = make([]float64, chunks*len(n.sigma))
 	}
+	clear(n.sse)
+	var recs [chunks]float64
+	nn.Parallel(chunks, 0, func(c int) {
+		sse := n.sse[c*len(n.sigma) : (c+1)*len(n.sigma)]
+		var p [64]T
+		rec := 0.0
+		for r := c * rows / chunks; r < (c+1)*rows/chunks; r++ {
+			xr, or, dr := x.Row(r), out.Row(r), dout.Row(r)
+			for _, s := range spans {
+				if s.Kind == SpanScalar {
+					j := s.Start
+					y := math.Tanh(float64(or[j]))
+					sg := float64(n.sigma[j])
+					diff := float64(xr[j]) - y
+					sse[j] += diff * diff
+					rec += diff * diff / (2 * sg * sg)
+					dr[j] = T(scale * (-diff / (sg * sg)) * (1 - y*y))
+					continue
+				}
+				seg, dseg := or[s.Start:s.Start+s.Width], dr[s.Start:s.Start+s.Width]
+				var prob []T
+				if s.Width <= len(p) {
+					prob = p[:s.Width]
+				} else {
+					prob = make([]T, s.Width)
+				}
+				lse := nn.Softmax(seg, prob)
+				t := argmax(xr[s.Start : s.Start+s.Width])
+				if xr[s.Start+t] == 0 { // a category unseen in training: no target
+					clear(dseg)
+					continue
+				}
+				rec += lse - float64(seg[t])
+				sc := T(scale)
+				for k, v := range prob {
+					dseg[k] = sc * v
+				}
+				dseg[t] -= sc
+			}
+		}
+		recs[c] = rec
+	})
+	rec := 0.0
+	for _, v := range recs {
+		rec += v
+	}
+	clear(n.gsigma)
 	for _, s := range spans {
 		if s.Kind == SpanScalar {
 			j := s.Start
 			sg := float64(n.sigma[j])
+			sse := 0.0
+			for c := range chunks {
+				sse += n.sse[c*len(n.sigma)+j]
+			}
 			rec += float64(rows) * math.Log(sg)
-			n.gsigma[j] = T(scale * (float64(rows)/sg - sse[j]/(sg*sg*sg)))
+			n.gsigma[j] = T(scale * (float64(rows)/sg - sse/(sg*sg*sg)))
 		}
 	}
 	return rec * scale
