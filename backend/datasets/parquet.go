@@ -44,8 +44,12 @@ const (
 	MetaKeyFormat = "pdmstudio.format"
 )
 
-// rowGroupRows is the number of rows per Parquet row group.
-const rowGroupRows = 1 << 17
+// rowGroupRows is the number of rows per Parquet row group; writeBatch the number of values
+// handed to the Parquet writer at once.
+const (
+	rowGroupRows = 1 << 17
+	writeBatch   = 4096
+)
 
 type columnHeader struct {
 	Name string `json:"name"`
@@ -116,14 +120,18 @@ func EncodeParquet(w io.Writer, t *Table) error {
 	}
 	pw := parquet.NewWriter(w, opts...)
 	n := t.NumRows()
-	buf := make([]parquet.Value, 0, min(n, rowGroupRows))
+	buf := make([]parquet.Value, 0, min(n, writeBatch))
 	writers := pw.ColumnWriters()
 	for start := 0; start < n; start += rowGroupRows {
 		end := min(start+rowGroupRows, n)
 		for ci, c := range t.Columns {
-			buf = appendValues(buf[:0], c, ci, start, end)
-			if _, err := writers[ci].WriteRowValues(buf); err != nil {
-				return fmt.Errorf("write column %q: %w", c.Name, err)
+			// Hand values over in batches: the writer cuts pages only between calls, and its
+			// buffers grow slowly past a page's size.
+			for from := start; from < end; from += writeBatch {
+				buf = appendValues(buf[:0], c, ci, from, min(from+writeBatch, end))
+				if _, err := writers[ci].WriteRowValues(buf); err != nil {
+					return fmt.Errorf("write column %q: %w", c.Name, err)
+				}
 			}
 		}
 		if err := pw.Flush(); err != nil {

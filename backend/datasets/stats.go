@@ -209,7 +209,7 @@ func topCategories(counts map[string]int) (int, []CategoryCount) {
 }
 
 // quantiles returns the type-7 quantiles of vals at the given increasing probabilities. It
-// reorders vals in place (selection, expected O(n) per quantile, not a full sort).
+// reorders vals in place (multi-selection, expected O(n log k) for k quantiles, not a full sort).
 func quantiles(vals []float64, probs []float64) []float64 {
 	out := make([]float64, len(probs))
 	n := len(vals)
@@ -219,98 +219,73 @@ func quantiles(vals []float64, probs []float64) []float64 {
 		}
 		return out
 	}
-	// The order statistics needed, ascending; selecting each in the part of vals right of the
-	// previous one keeps the total work near a few passes over the data.
-	type need struct {
-		rank int
-		val  float64
-	}
-	var needs []need
-	add := func(r int) {
-		if r >= n {
-			r = n - 1
-		}
-		if len(needs) == 0 || needs[len(needs)-1].rank < r {
-			needs = append(needs, need{rank: r})
-		}
-	}
+	// The order statistics needed, ascending and unique.
+	ranks := make([]int, 0, 2*len(probs))
 	for _, p := range probs {
-		h := float64(n-1) * p
-		lo := int(math.Floor(h))
-		add(lo)
-		add(lo + 1)
+		lo := int(math.Floor(float64(n-1) * p))
+		ranks = append(ranks, lo, min(lo+1, n-1))
 	}
-	from := 0
+	slices.Sort(ranks)
+	ranks = slices.Compact(ranks)
 	rng := uint64(0x9E3779B97F4A7C15)
-	for i := range needs {
-		r := needs[i].rank
-		selectKth(vals[from:], r-from, &rng)
-		needs[i].val = vals[r]
-		from = r + 1
-		if from >= n {
-			needs = needs[:i+1]
-			break
-		}
-	}
-	value := func(r int) float64 {
-		if r >= n {
-			r = n - 1
-		}
-		for _, nd := range needs {
-			if nd.rank == r {
-				return nd.val
-			}
-		}
-		return math.NaN() // not reached
-	}
+	multiSelect(vals, 0, ranks, &rng)
 	for i, p := range probs {
 		h := float64(n-1) * p
 		lo := int(math.Floor(h))
-		frac := h - float64(lo)
-		a := value(lo)
-		if frac == 0 {
+		a := vals[lo]
+		if frac := h - float64(lo); frac > 0 && lo+1 < n {
+			out[i] = a + frac*(vals[lo+1]-a)
+		} else {
 			out[i] = a
-			continue
 		}
-		b := value(lo + 1)
-		out[i] = a + frac*(b-a)
 	}
 	return out
 }
 
-// selectKth reorders a so that a[k] is the k-th smallest value, everything before it ≤ a[k]
-// and everything after it ≥ a[k]. Three-way partitioning keeps columns with many repeated
-// values (states, flags) linear; the pseudo-random pivot avoids quadratic inputs.
-func selectKth(a []float64, k int, rng *uint64) {
-	lo, hi := 0, len(a)-1
-	for lo < hi {
+// multiSelect reorders a so that for every rank r in ranks (ascending, offset by base), a[r-base]
+// holds the value a sorted copy would have there. Three-way partitioning keeps columns with
+// many repeated values (states, flags) linear; the pseudo-random pivot avoids quadratic inputs.
+func multiSelect(a []float64, base int, ranks []int, rng *uint64) {
+	for len(ranks) > 0 {
+		if len(a) <= 16 {
+			slices.Sort(a)
+			return
+		}
 		*rng ^= *rng << 13
 		*rng ^= *rng >> 7
 		*rng ^= *rng << 17
-		p := a[lo+int(*rng%uint64(hi-lo+1))]
-		// Dutch national flag: [lo,lt) < p, [lt,i) == p, (gt,hi] > p.
-		lt, i, gt := lo, lo, hi
+		p := a[int(*rng%uint64(len(a)))]
+		// Dutch national flag: a[:lt] < p, a[lt:i] == p, a[gt+1:] > p.
+		lt, i, gt := 0, 0, len(a)-1
 		for i <= gt {
-			switch {
-			case a[i] < p:
-				a[lt], a[i] = a[i], a[lt]
+			switch v := a[i]; {
+			case v < p:
+				a[lt], a[i] = v, a[lt]
 				lt++
 				i++
-			case a[i] > p:
-				a[i], a[gt] = a[gt], a[i]
+			case v > p:
+				a[i], a[gt] = a[gt], v
 				gt--
 			default:
 				i++
 			}
 		}
-		switch {
-		case k < lt:
-			hi = lt - 1
-		case k > gt:
-			lo = gt + 1
-		default:
-			return
+		// Ranks below lt go left, above gt go right, the rest are in place.
+		split := 0
+		for split < len(ranks) && ranks[split]-base < lt {
+			split++
 		}
+		right := split
+		for right < len(ranks) && ranks[right]-base <= gt {
+			right++
+		}
+		// Recurse into the smaller side's ranks, loop on the other.
+		if split > 0 {
+			multiSelect(a[:lt], base, ranks[:split], rng)
+		}
+		ranks = ranks[right:]
+		a = a[gt+1:]
+		base += gt + 1
 	}
 }
 
