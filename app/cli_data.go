@@ -105,11 +105,81 @@ func (c *cli) seedCommand() *cobra.Command {
 	return cmd
 }
 
+func (c *cli) trainCommand() *cobra.Command {
+	var opts onboard.TrainOptions
+	cmd := &cobra.Command{
+		Use:   "train MACHINE_ID",
+		Short: "Train a machine's TVAE on its seed data (progress on stderr)",
+		Args:  exactArgs(1, "a MACHINE_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			core, err := c.open(cmd.Context(), c.stderr)
+			if err != nil {
+				return err
+			}
+			defer core.Close()
+			j, err := core.Workflow.SubmitTrain(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			final, err := c.waitJob(cmd.Context(), core, j)
+			if err != nil {
+				return err
+			}
+			var res onboard.TrainResult
+			json.Unmarshal(final.Result, &res)
+			return c.print(res, func(w io.Writer) {
+				fmt.Fprintf(w, "trained %s: %d epochs on %d rows, final loss %.4f, %.1fs → %s\n", res.MachineID, res.Epochs, res.Rows,
+					res.FinalLoss, res.Seconds, res.ModelPath)
+			})
+		},
+	}
+	cmd.Flags().IntVar(&opts.Epochs, "epochs", 300, "training epochs")
+	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", 500, "rows per step")
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", 42, "random seed (same seed → byte-identical model)")
+	return cmd
+}
+
+func (c *cli) generateCommand() *cobra.Command {
+	var opts onboard.GenerateOptions
+	cmd := &cobra.Command{
+		Use:   "generate MACHINE_ID",
+		Short: "Sample synthetic train/val/test Parquet sets from a machine's TVAE",
+		Args:  exactArgs(1, "a MACHINE_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			core, err := c.open(cmd.Context(), c.stderr)
+			if err != nil {
+				return err
+			}
+			defer core.Close()
+			j, err := core.Workflow.SubmitGenerate(cmd.Context(), args[0], opts)
+			if err != nil {
+				return err
+			}
+			final, err := c.waitJob(cmd.Context(), core, j)
+			if err != nil {
+				return err
+			}
+			var res onboard.GenerateResult
+			json.Unmarshal(final.Result, &res)
+			return c.print(res, func(w io.Writer) {
+				for _, s := range res.Sets {
+					fmt.Fprintf(w, "%-5s %7d rows, %3d episodes, %8d bytes  %s\n", s.Kind, s.Rows, s.Episodes, s.Bytes, s.Path)
+				}
+			})
+		},
+	}
+	cmd.Flags().IntVar(&opts.Train, "train", 35000, "rows in the train set")
+	cmd.Flags().IntVar(&opts.Val, "val", 7500, "rows in the validation set")
+	cmd.Flags().IntVar(&opts.Test, "test", 7500, "rows in the test set")
+	cmd.Flags().Uint64Var(&opts.Seed, "seed", 7, "random seed")
+	return cmd
+}
+
 // readTable reads a .csv or .parquet file by extension.
 func readTable(path string) (*datasets.Table, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".csv":
-		return datasets.ReadCSVFile(path, datasets.CSVOptions{})
+		return datasets.ReadCSVFile(context.Background(), path, datasets.CSVOptions{})
 	case ".parquet":
 		if _, err := os.Stat(path); err != nil {
 			return nil, apperr.BadInputf("cannot read %s: %v", path, err)

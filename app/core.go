@@ -61,6 +61,10 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 		return nil, fmt.Errorf("recover jobs: %w", err)
 	}
 	c.Recovery = rep
+	if err := st.InterruptTrainingRuns(ctx); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("recover training runs: %w", err)
+	}
 	return c, nil
 }
 

@@ -125,6 +125,9 @@ var permissions = map[string]Permission{
 	"Datasets.Export":      PermView,
 
 	"Onboarding.Seed":            PermOperate,
+	"Onboarding.Train":           PermOperate,
+	"Onboarding.Generate":        PermOperate,
+	"Onboarding.TrainingRuns":    PermView,
 	"Onboarding.Batch":           PermOperate,
 	"Onboarding.BatchOperations": PermView,
 }

@@ -9,6 +9,7 @@ import (
 	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/jobs"
 	"pdmstudio/backend/onboard"
+	"pdmstudio/backend/store"
 )
 
 // Datasets is the service behind the Data Explorer: a machine's seed/train/val/test datasets.
@@ -108,3 +109,19 @@ func (o *Onboarding) Batch(ctx context.Context, machineIDs []string, operation s
 
 // BatchOperations lists the operations a batch can run.
 func (o *Onboarding) BatchOperations() []string { return o.c.Workflow.BatchOperations() }
+
+// Train starts TVAE training on a machine's seed data (a job: epoch, loss and ETA arrive as job
+// events).
+func (o *Onboarding) Train(ctx context.Context, machineID string, opts onboard.TrainOptions) (jobs.Job, error) {
+	return o.c.Workflow.SubmitTrain(ctx, machineID, opts)
+}
+
+// Generate starts sampling synthetic train/val/test sets from a machine's TVAE (a job).
+func (o *Onboarding) Generate(ctx context.Context, machineID string, opts onboard.GenerateOptions) (jobs.Job, error) {
+	return o.c.Workflow.SubmitGenerate(ctx, machineID, opts)
+}
+
+// TrainingRuns returns a machine's TVAE training runs with their loss histories, newest first.
+func (o *Onboarding) TrainingRuns(ctx context.Context, machineID string) ([]store.TrainingRun, error) {
+	return o.c.Store.TrainingRuns(ctx, machineID, 20)
+}

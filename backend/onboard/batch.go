@@ -11,7 +11,9 @@ import (
 
 // BatchOptions carry the inputs of every operation a batch can run; each operation reads its own.
 type BatchOptions struct {
-	Seed SeedOptions `json:"seed"`
+	Seed     SeedOptions     `json:"seed"`
+	Train    TrainOptions    `json:"train"`
+	Generate GenerateOptions `json:"generate"`
 }
 
 // BatchItem is one machine's part of a batch: its job, or why it could not be started.
@@ -24,7 +26,9 @@ type BatchItem struct {
 // batchOps are the operations a batch can run, by name.
 func (w *Workflow) batchOps() map[string]func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) {
 	return map[string]func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error){
-		"seed": func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) { return w.SubmitSeed(ctx, id, o.Seed) },
+		"seed": func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) {
+			return w.SubmitSeed(ctx, id, o.Seed)
+		},
 	}
 }
 

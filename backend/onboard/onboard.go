@@ -151,13 +151,13 @@ type SeedOptions struct {
 
 // SeedResult says what seed generation wrote.
 type SeedResult struct {
-	MachineID string `json:"machine_id"`
-	Path      string `json:"path"`
-	Rows      int    `json:"rows"`
-	Columns   int    `json:"columns"`
-	Bytes     int64  `json:"bytes"`
-	Episodes  int    `json:"episodes"`
-	Failures  int    `json:"failures"`
+	MachineID string  `json:"machine_id"`
+	Path      string  `json:"path"`
+	Rows      int     `json:"rows"`
+	Columns   int     `json:"columns"`
+	Bytes     int64   `json:"bytes"`
+	Episodes  int     `json:"episodes"`
+	Failures  int     `json:"failures"`
 	Seconds   float64 `json:"seconds"`
 }
 
