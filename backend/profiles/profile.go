@@ -174,8 +174,8 @@ type MaintenanceAction struct {
 
 // VLMInfo holds optional inputs for a visual inspection by a vision-language model.
 //
-// TODO(VLM team): the external VLM team owns this shape; replace it with the fields of
-// docs/vlm-contract.md once that contract is published. Keep every field optional.
+// TODO(vlm-team): the external VLM team owns this shape (docs/vlm-contract.md, which documents
+// exactly these two fields); extend it there first. Keep every field optional.
 type VLMInfo struct {
 	// ReferenceImagePath is a path, relative to the machine's data directory, of a reference
 	// photo of the machine in good condition.
