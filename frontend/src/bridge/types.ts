@@ -11,8 +11,9 @@ export type RuntimeName = 'onnxruntime' | 'llama.cpp' | (string & {});
 export interface RuntimeInfo {
   name: RuntimeName;
   loaded: boolean;
-  path: string;
-  version: string;
+  /** The library file that was loaded; absent when none was found. */
+  path?: string;
+  version?: string;
   providers?: string[];
   active_provider?: string;
   backends?: string[];
@@ -26,7 +27,11 @@ export interface DoctorReport extends VersionInfo {
   data_dir: string;
   database_path: string;
   schema_version: number;
+  /** The schema version this build migrates to (equal to schema_version once migrated). */
+  latest_schema_version?: number;
   tables: string[];
+  /** Background job worker count. */
+  workers?: number;
   runtimes: RuntimeInfo[];
   log_file: string;
 }

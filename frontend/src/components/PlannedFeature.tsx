@@ -49,7 +49,7 @@ export function PlannedFeature({ icon: Icon, summary, capabilities, runtimes = [
                 flexShrink: 0,
                 width: 64,
                 height: 64,
-                borderRadius: 3,
+                borderRadius: '18px',
                 display: 'grid',
                 placeItems: 'center',
                 color: '#fff',
@@ -92,7 +92,7 @@ export function PlannedFeature({ icon: Icon, summary, capabilities, runtimes = [
           </Stack>
         </CardContent>
       </Card>
-      <Stack spacing={3}>
+      <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', sm: runtimes.length > 0 ? 'repeat(2, minmax(0, 1fr))' : '1fr', lg: '1fr' }, alignItems: 'start' }}>
         {runtimes.length > 0 && <RuntimeReadiness names={runtimes} />}
         <Card>
           <CardContent>
@@ -111,7 +111,7 @@ export function PlannedFeature({ icon: Icon, summary, capabilities, runtimes = [
             </Stack>
           </CardContent>
         </Card>
-      </Stack>
+      </Box>
     </Box>
   );
 }

@@ -6,7 +6,7 @@ import { installFakeBackend, makeJob } from '../../test/fakeBackend';
 import { useJobsStore } from '../../store/jobs';
 
 async function openJobCenter(user: ReturnType<typeof userEvent.setup>) {
-  await user.click(await screen.findByRole('button', { name: /^Job center/ }));
+  await user.click(within(await screen.findByRole('banner')).getByRole('button', { name: /^Job center/ }));
   return screen.findByRole('dialog', { name: 'Jobs' });
 }
 

@@ -110,7 +110,7 @@ function SidebarContent({ collapsed, onNavigate }: { collapsed: boolean; onNavig
                 <ListSubheader
                   disableSticky
                   component="div"
-                  sx={{ bgcolor: 'transparent', lineHeight: '32px', mt: 1, px: 3, fontSize: 11, fontWeight: 700, letterSpacing: '0.08em', textTransform: 'uppercase', color: 'text.secondary' }}
+                  sx={{ bgcolor: 'transparent', lineHeight: '28px', mt: 0.75, px: 3, fontSize: 11, fontWeight: 700, letterSpacing: '0.08em', textTransform: 'uppercase', color: 'text.secondary' }}
                 >
                   {group.label}
                 </ListSubheader>
@@ -156,8 +156,8 @@ function NavEntry({ item, collapsed, onNavigate }: { item: NavItem; collapsed: b
       aria-label={collapsed ? item.label : undefined}
       sx={(t) => ({
         mx: 1.25,
-        my: 0.25,
-        minHeight: 40,
+        my: '1px',
+        minHeight: 36,
         borderRadius: 2,
         px: collapsed ? 0 : 1.5,
         justifyContent: collapsed ? 'center' : 'flex-start',

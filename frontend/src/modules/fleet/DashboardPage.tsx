@@ -55,9 +55,9 @@ function FleetHealthCard() {
               sx={(t) => ({
                 p: 2,
                 borderRadius: 2.5,
-                border: `1px solid ${alpha(t.palette.status[s.tone], 0.3)}`,
+                border: `1px solid ${t.palette.divider}`,
                 borderLeft: `4px solid ${t.palette.status[s.tone]}`,
-                bgcolor: alpha(t.palette.status[s.tone], t.palette.mode === 'dark' ? 0.06 : 0.04),
+                bgcolor: alpha(t.palette.status[s.tone], t.palette.mode === 'dark' ? 0.05 : 0.035),
               })}
             >
               <Typography variant="subtitle2" sx={(t) => ({ color: t.palette.status[s.tone] })}>
@@ -109,7 +109,7 @@ function RecentJobsCard() {
         subheader={list.length ? `${active} active · ${failed} failed · ${list.length} in history` : 'Long-running work and its outcome'}
         action={
           <Button size="small" onClick={() => setOpen(true)} endIcon={<ArrowForwardRounded />}>
-            Job center
+            Open job center
           </Button>
         }
       />
@@ -159,7 +159,7 @@ function InstallationCard() {
           <ErrorState error={doctor.error} what="load the system report" onRetry={() => void doctor.refetch()} />
         ) : d ? (
           <Stack spacing={1.25}>
-            <Row label="Version" value={`${d.version} (${d.commit.slice(0, 7) || 'unknown'})`} />
+            <Row label="Version" value={d.commit && d.commit !== 'unknown' ? `${d.version} (${d.commit.slice(0, 7)})` : d.version} />
             <Row label="Platform" value={`${d.os}/${d.arch}`} />
             <Row label="Database" value={`schema v${d.schema_version} · ${d.tables.length} tables`} />
             <Row label="Data folder" value={d.data_dir} mono />

@@ -64,8 +64,8 @@ export function SystemPage() {
 
 function LoadingCards() {
   return (
-    <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: 'repeat(2, minmax(0, 1fr))', xl: 'repeat(3, minmax(0, 1fr))' } }}>
-      {[0, 1, 2].map((i) => (
+    <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: 'repeat(2, minmax(0, 1fr))' } }}>
+      {[0, 1].map((i) => (
         <Card key={i}>
           <CardContent>
             <RowsSkeleton rows={4} />
@@ -80,20 +80,16 @@ function Report({ d }: { d: DoctorReport }) {
   const loaded = d.runtimes.filter((r) => r.loaded).length;
   return (
     <>
-      <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: 'repeat(2, minmax(0, 1fr))', xl: 'repeat(3, minmax(0, 1fr))' } }}>
+      <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: 'repeat(2, minmax(0, 1fr))' } }}>
         <InfoCard icon={<InfoOutlined />} title="Application">
           <Field label="Version" value={d.version} />
-          <Field label="Commit" value={d.commit || 'unknown'} mono copy />
+          <Field label="Commit" value={d.commit && d.commit !== 'unknown' ? d.commit : 'not recorded in this build'} mono={Boolean(d.commit && d.commit !== 'unknown')} copy={Boolean(d.commit && d.commit !== 'unknown')} />
           <Field label="Go" value={d.go} />
           <Field label="Platform" value={`${d.os} / ${d.arch}`} />
-        </InfoCard>
-        <InfoCard icon={<FolderOutlined />} title="Storage">
-          <Field label="Data folder" value={d.data_dir} mono copy />
-          <Field label="Database" value={d.database_path} mono copy />
-          <Field label="Log file" value={d.log_file} mono copy />
+          {d.workers !== undefined && <Field label="Job workers" value={String(d.workers)} />}
         </InfoCard>
         <InfoCard icon={<StorageOutlined />} title="Database">
-          <Field label="Schema version" value={String(d.schema_version)} />
+          <Field label="Schema version" value={schemaText(d)} />
           <Field label="Tables" value={String(d.tables.length)} />
           <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.75, mt: 0.5 }} aria-label="Database tables">
             {d.tables.length === 0 ? (
@@ -104,6 +100,11 @@ function Report({ d }: { d: DoctorReport }) {
               d.tables.map((t) => <Chip key={t} label={t} size="small" variant="outlined" className="mono" sx={{ fontWeight: 500 }} />)
             )}
           </Box>
+        </InfoCard>
+        <InfoCard icon={<FolderOutlined />} title="Storage" wide>
+          <Field label="Data folder" value={d.data_dir} mono copy />
+          <Field label="Database" value={d.database_path} mono copy />
+          <Field label="Log file" value={d.log_file} mono copy />
         </InfoCard>
       </Box>
 
@@ -126,9 +127,15 @@ function Report({ d }: { d: DoctorReport }) {
   );
 }
 
-function InfoCard({ icon, title, children }: { icon: ReactNode; title: string; children: ReactNode }) {
+function schemaText(d: DoctorReport): string {
+  const latest = d.latest_schema_version;
+  if (latest === undefined) return String(d.schema_version);
+  return latest === d.schema_version ? `${d.schema_version} (up to date)` : `${d.schema_version} (this build expects ${latest})`;
+}
+
+function InfoCard({ icon, title, children, wide = false }: { icon: ReactNode; title: string; children: ReactNode; wide?: boolean }) {
   return (
-    <Card>
+    <Card sx={wide ? { gridColumn: { md: '1 / -1' } } : undefined}>
       <CardHeader
         avatar={
           <Box sx={(t) => ({ color: 'primary.main', display: 'grid', placeItems: 'center', width: 36, height: 36, borderRadius: 2, bgcolor: alpha(t.palette.primary.main, 0.12) })}>
@@ -203,7 +210,7 @@ function RuntimeCard({ r }: { r: RuntimeInfo }) {
                 <Typography variant="body2" sx={{ mt: 1.5, fontWeight: 600 }}>
                   Looked in:
                 </Typography>
-                <Box component="ol" sx={{ m: 0, mt: 0.5, pl: 2.5 }} aria-label="Searched locations">
+                <Box component="ol" sx={{ m: 0, mt: 0.5, pl: 3.5, listStylePosition: 'outside' }} aria-label="Searched locations">
                   {r.searched.map((p) => (
                     <Box component="li" key={p} className="mono" sx={{ fontSize: 12.5, overflowWrap: 'anywhere' }}>
                       {p}
