@@ -1,7 +1,9 @@
 package datasets
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -24,6 +26,8 @@ const (
 	MaxCSVBytes int64 = 512 << 20
 	// DefaultInferRows is how many non-empty cells per column type inference looks at.
 	DefaultInferRows = 1000
+
+	cancelCheckRows = 4096
 )
 
 // CSVOptions tune ReadCSV. The zero value is ready to use.
@@ -41,7 +45,7 @@ type CSVOptions struct {
 // ReadCSVFile reads a CSV file of the user's own data; see ReadCSV for the rules. The file's
 // size is checked with Stat before it is read, and reading stops at the limit regardless, so a
 // file that grows while it is read is refused too. A missing file is a not-found error.
-func ReadCSVFile(path string, opts CSVOptions) (*Table, error) {
+func ReadCSVFile(ctx context.Context, path string, opts CSVOptions) (*Table, error) {
 	limit := opts.MaxBytes
 	if limit <= 0 {
 		limit = MaxCSVBytes
@@ -64,7 +68,7 @@ func ReadCSVFile(path string, opts CSVOptions) (*Table, error) {
 	if st.Size() > limit {
 		return nil, tooLarge(st.Size(), limit)
 	}
-	t, err := ReadCSV(f, opts)
+	t, err := ReadCSV(ctx, f, opts)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -108,7 +112,9 @@ func humanBytes(n int64) string {
 //     and value, except that an int column widens to float when a later cell is a float.
 //   - Text that is not UTF-8 (or is UTF-16) is refused with the line of the first bad byte.
 //   - Input over the size limit is refused; an empty input or a header without rows too.
-func ReadCSV(r io.Reader, opts CSVOptions) (*Table, error) {
+//
+// Cancelling ctx stops the work within a few thousand rows and returns ctx.Err().
+func ReadCSV(ctx context.Context, r io.Reader, opts CSVOptions) (*Table, error) {
 	limit := opts.MaxBytes
 	if limit <= 0 {
 		limit = MaxCSVBytes
@@ -161,6 +167,11 @@ func ReadCSV(r io.Reader, opts CSVOptions) (*Table, error) {
 	cells := make([][]string, ncol)
 	var lines []int
 	for row := 1; ; row++ {
+		if row%cancelCheckRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -185,6 +196,9 @@ func ReadCSV(r io.Reader, opts CSVOptions) (*Table, error) {
 	}
 	t := &Table{Columns: make([]*Column, ncol)}
 	for j, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		c, err := convertColumn(name, cells[j], lines, inferN)
 		if err != nil {
 			return nil, err
@@ -217,35 +231,60 @@ func notUTF8(data []byte) error {
 	return apperr.BadInputf("the file is not UTF-8 text; save it as UTF-8")
 }
 
-// detectComma picks the separator that occurs most often outside quotes in the first line.
+// commaCandidates are the separators detectComma chooses from, in order of preference.
+var commaCandidates = []rune{',', ';', '\t', '|'}
+
+// detectComma picks the separator from the first two records (blank lines skipped, quoted text
+// ignored): the candidate that occurs most often in the header and exactly as often in the
+// first data row; ',' when none does. With only a header line, the most frequent candidate.
 func detectComma(data []byte) rune {
-	candidates := []rune{',', ';', '\t', '|'}
-	counts := make([]int, len(candidates))
-	inQuote := false
+	var counts [2][]int
+	rec := 0
+	inQuote, blank := false, true
+	counts[0] = make([]int, len(commaCandidates))
+	counts[1] = make([]int, len(commaCandidates))
 	for _, r := range string(data) {
 		if r == '"' {
 			inQuote = !inQuote
+			blank = false
 			continue
 		}
 		if inQuote {
 			continue
 		}
 		if r == '\n' {
-			break
+			if !blank {
+				rec++
+				if rec == 2 {
+					break
+				}
+			}
+			blank = true
+			continue
 		}
-		for i, c := range candidates {
+		if r != '\r' {
+			blank = false
+		}
+		for i, c := range commaCandidates {
 			if r == c {
-				counts[i]++
+				counts[rec][i]++
 			}
 		}
 	}
-	best := 0
-	for i := range candidates {
-		if counts[i] > counts[best] {
-			best = i
+	if !blank && rec < 2 {
+		rec++
+	}
+	best, bestCount := ',', 0
+	for i, c := range commaCandidates {
+		n := counts[0][i]
+		if rec >= 2 && counts[1][i] != n {
+			continue
+		}
+		if n > bestCount {
+			best, bestCount = c, n
 		}
 	}
-	return candidates[best]
+	return best
 }
 
 func csvParseError(err error) error {
@@ -483,43 +522,47 @@ func WriteCSVFile(path string, t *Table) error {
 	return writeFileAtomic(path, func(w io.Writer) error { return WriteCSV(w, t) })
 }
 
-// WriteCSV writes t as comma-separated UTF-8 text with a header row. Nulls are empty cells,
-// floats use the shortest form that round-trips (always with a point or exponent, so they read
-// back as floats), timestamps are RFC 3339 UTC with milliseconds, bools are true/false. Units
-// are not written (CSV has no place for them).
+// WriteCSV writes t as comma-separated UTF-8 text with a header row (RFC 4180, "\n" line
+// ends). Nulls are empty cells, floats use the shortest form that round-trips (always with a
+// point or exponent, so they read back as floats), timestamps are RFC 3339 UTC with
+// milliseconds, bools are true/false. Fields that contain a quote, a line break, a separator
+// ReadCSV might detect (, ; tab |) or leading or trailing spaces are quoted, so that ReadCSV
+// reads the file back with the same shape. Units are not written (CSV has no place for them).
 func WriteCSV(w io.Writer, t *Table) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	rec := make([]string, len(t.Columns))
-	for j, c := range t.Columns {
-		rec[j] = c.Name
-	}
-	if err := cw.Write(rec); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	n := t.NumRows()
+	bw := bufio.NewWriterSize(w, 64<<10)
 	single := len(t.Columns) == 1
+	for j, c := range t.Columns {
+		writeField(bw, c.Name, j, single)
+	}
+	bw.WriteByte('\n')
+	n := t.NumRows()
 	for i := 0; i < n; i++ {
 		for j, c := range t.Columns {
-			rec[j] = c.Text(i)
+			writeField(bw, c.Text(i), j, single)
 		}
-		if single && rec[0] == "" {
-			// A blank line would be skipped on reading; an explicit empty quoted field is not.
-			cw.Flush()
-			if _, err := io.WriteString(w, "\"\"\n"); err != nil {
-				return fmt.Errorf("write CSV: %w", err)
-			}
-			continue
-		}
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
-		}
+		bw.WriteByte('\n')
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write CSV: %w", err)
 	}
 	return nil
+}
+
+func writeField(bw *bufio.Writer, f string, j int, single bool) {
+	if j > 0 {
+		bw.WriteByte(',')
+	}
+	quote := (single && f == "") || // a blank line would be skipped on reading
+		strings.ContainsAny(f, "\",;\t|\r\n") ||
+		(f != "" && (f[0] == ' ' || f[len(f)-1] == ' '))
+	if !quote {
+		bw.WriteString(f)
+		return
+	}
+	bw.WriteByte('"')
+	bw.WriteString(strings.ReplaceAll(f, `"`, `""`))
+	bw.WriteByte('"')
 }

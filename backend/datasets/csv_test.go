@@ -2,6 +2,8 @@ package datasets
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -86,10 +88,17 @@ func TestReadCSVInference(t *testing.T) {
 			}
 		}},
 		{"quoted newline", "a,b\n\"x\ny\",1\n", []Type{String, Int}, nil},
+		{"separator must repeat in the first data row", "\n|\n0\n", []Type{Int}, func(t *testing.T, tb *Table) {
+			if tb.Columns[0].Name != "|" {
+				t.Errorf("name = %q", tb.Columns[0].Name)
+			}
+		}},
+		{"pipe separated", "a|b\n1|x\n", []Type{Int, String}, nil},
+		{"quoted separators do not count", "\"a;b\",c\n\"1;2\",3\n", []Type{String, Int}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			tb, err := ReadCSV(strings.NewReader(tc.in), CSVOptions{})
+			tb, err := ReadCSV(context.Background(), strings.NewReader(tc.in), CSVOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +148,7 @@ func TestReadCSVErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ReadCSV(strings.NewReader(tc.in), tc.opts)
+			_, err := ReadCSV(context.Background(), strings.NewReader(tc.in), tc.opts)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -168,20 +177,29 @@ func TestReadCSVFileSizeCheckedBeforeReading(t *testing.T) {
 	}
 	f.Close()
 	start := time.Now()
-	_, err = ReadCSVFile(big, CSVOptions{})
+	_, err = ReadCSVFile(context.Background(), big, CSVOptions{})
 	if apperr.KindOf(err) != apperr.KindBadInput || !strings.Contains(err.Error(), "2.0 GiB") {
 		t.Fatalf("err = %v", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("refusing took %v; the size must be checked before reading", d)
 	}
-	if _, err := ReadCSVFile(filepath.Join(dir, "none.csv"), CSVOptions{}); apperr.KindOf(err) != apperr.KindNotFound {
+	if _, err := ReadCSVFile(context.Background(), filepath.Join(dir, "none.csv"), CSVOptions{}); apperr.KindOf(err) != apperr.KindNotFound {
 		t.Errorf("missing file: err = %v", err)
 	}
 	ok := writeTemp(t, "ok.csv", "a,b\n1,x\n")
-	tb, err := ReadCSVFile(ok, CSVOptions{})
+	tb, err := ReadCSVFile(context.Background(), ok, CSVOptions{})
 	if err != nil || tb.NumRows() != 1 {
 		t.Fatalf("ReadCSVFile = %v, %v", tb, err)
+	}
+}
+
+func TestReadCSVCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := "a,b\n" + strings.Repeat("1,2\n", 10_000)
+	if _, err := ReadCSV(ctx, strings.NewReader(in), CSVOptions{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
 
@@ -197,7 +215,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	if err := WriteCSV(&buf, want); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadCSV(&buf, CSVOptions{})
+	got, err := ReadCSV(context.Background(), &buf, CSVOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +228,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	if err := WriteCSVFile(path, want); err != nil {
 		t.Fatal(err)
 	}
-	again, err := ReadCSVFile(path, CSVOptions{})
+	again, err := ReadCSVFile(context.Background(), path, CSVOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +255,7 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tb, err := ReadCSV(bytes.NewReader(data), CSVOptions{InferRows: 3, MaxBytes: 1 << 16})
+		tb, err := ReadCSV(context.Background(), bytes.NewReader(data), CSVOptions{InferRows: 3, MaxBytes: 1 << 16})
 		if err != nil {
 			if apperr.KindOf(err) != apperr.KindBadInput {
 				t.Fatalf("error is not bad input: %v", err)
@@ -254,7 +272,7 @@ func FuzzReadCSV(f *testing.F) {
 		if err := WriteCSV(&buf, tb); err != nil {
 			t.Fatalf("write back: %v", err)
 		}
-		again, err := ReadCSV(&buf, CSVOptions{InferRows: 3, MaxBytes: 1 << 20})
+		again, err := ReadCSV(context.Background(), &buf, CSVOptions{InferRows: 3, MaxBytes: 1 << 20})
 		if err != nil {
 			t.Fatalf("cannot read back what we wrote: %v\n%q", err, buf.String())
 		}

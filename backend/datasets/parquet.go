@@ -246,7 +246,14 @@ func openLimited(path string) (*os.File, int64, error) {
 // by other tools are accepted when every top-level column is a flat (non-nested) leaf of a
 // supported type: BOOLEAN; INT32/INT64 (DATE and TIMESTAMP become timestamps, DECIMAL becomes
 // float); INT96 (legacy timestamps); FLOAT/DOUBLE; BYTE_ARRAY (as string).
-func DecodeParquet(r io.ReaderAt, size int64, columns ...string) (*Table, error) {
+func DecodeParquet(r io.ReaderAt, size int64, columns ...string) (t *Table, err error) {
+	defer func() {
+		// A corrupt file must not take the app down; parquet-go validates most of what it reads,
+		// this is the safety net for what it does not.
+		if p := recover(); p != nil {
+			t, err = nil, apperr.BadInputf("corrupt Parquet file: %v", p)
+		}
+	}()
 	if size > MaxParquetBytes {
 		return nil, apperr.BadInputf("the file is %d MiB; the limit is %d MiB", size>>20, MaxParquetBytes>>20)
 	}
@@ -265,7 +272,7 @@ func DecodeParquet(r io.ReaderAt, size int64, columns ...string) (*Table, error)
 	if rows*int64(len(plan)) > MaxCells {
 		return nil, apperr.BadInputf("the file has %d rows × %d columns; the limit is %d cells", rows, len(plan), MaxCells)
 	}
-	t := &Table{Meta: meta}
+	t = &Table{Meta: meta}
 	for _, p := range plan {
 		c, err := readColumn(p, int(rows))
 		if err != nil {

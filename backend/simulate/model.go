@@ -29,6 +29,7 @@ const (
 	thermalLagSeconds  = 900 // time constant of temperatures following load and wear…
 	maxThermalLagRows  = 2   // … but at most this many rows
 	stepRampFraction   = 0.1 // "step" progression reaches full size after this share of the way
+	cancelCheckRows    = 256 // rows between checks of the context (a power of two)
 
 	outlierProb     = 0.0015 // per sensor and row
 	dropoutProb     = 0.001  // single-row dropout, per sensor and row
@@ -303,14 +304,16 @@ func (m *model) generate(ctx context.Context, startMillis int64, progress func(f
 			end = EndOngoing
 		}
 		for k := 0; k <= ep.last && row < n; k++ {
-			if row >= nextReport {
+			if row&(cancelCheckRows-1) == 0 {
 				if err := ctx.Err(); err != nil {
 					return nil, err
 				}
+			}
+			if row >= nextReport {
 				if progress != nil {
 					progress(float64(row) / float64(n))
 				}
-				nextReport = row + max(256, n/100)
+				nextReport = row + max(cancelCheckRows, n/100)
 			}
 			// Operating regime: a semi-Markov switch, load following with a short lag.
 			if dwellLeft <= 0 {

@@ -146,7 +146,7 @@ const (
 // called with the completed fraction (0..1, at most about 100 times, the last call with 1).
 // The profile must pass profiles.Check and no sensor may be named like a ReservedColumns
 // entry; otherwise, and for rows out of range, Run returns a bad-input error. Cancelling ctx
-// stops the generation within a few hundred rows and returns ctx.Err().
+// stops the generation within 256 rows and returns ctx.Err().
 func Run(ctx context.Context, p profiles.Profile, opts Options, progress func(frac float64)) (*datasets.Table, error) {
 	rows := opts.Rows
 	if rows == 0 {

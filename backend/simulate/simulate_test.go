@@ -128,6 +128,36 @@ func TestRunSchema(t *testing.T) {
 	}
 }
 
+func TestSeedParquetRoundTrip(t *testing.T) {
+	want, err := Run(context.Background(), motor(t), Options{Rows: 3000, Seed: 3}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "seed.parquet")
+	if err := datasets.WriteParquet(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := datasets.ReadParquet(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(want.Schema(), got.Schema()) {
+		t.Errorf("schema changed:\n%v\n%v", want.Schema(), got.Schema())
+	}
+	for k, v := range want.Meta {
+		if got.Meta[k] != v {
+			t.Errorf("meta %s = %q, want %q", k, got.Meta[k], v)
+		}
+	}
+	for j, c := range want.Columns {
+		for i := 0; i < c.Len(); i++ {
+			if c.Value(i) != got.Columns[j].Value(i) {
+				t.Fatalf("%s row %d: %v → %v", c.Name, i, c.Value(i), got.Columns[j].Value(i))
+			}
+		}
+	}
+}
+
 func TestRunOptions(t *testing.T) {
 	p := motor(t)
 	bad := p.Clone()
