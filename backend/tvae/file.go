@@ -289,7 +289,7 @@ func (tr *Transformer) check() error {
 			k := len(cs.Means)
 			ok := k > 0 && len(cs.Stds) == k && cs.Mix != nil && len(cs.Mix.M) == k &&
 				len(cs.Mix.PrecChol) == k && len(cs.Mix.LogConst) == k &&
-				len(kinds) >= 2 && kinds[0] == SpanScalar && kinds[1] == SpanMode && widths[1] == k
+				len(kinds) >= 2 && kinds[0] == SpanScalar && kinds[1] == SpanMode && widths[1] == k+len(cs.Atoms)
 			if cs.Nullable {
 				ok = ok && len(kinds) == 3 && kinds[2] == SpanNull && widths[2] == 2
 			} else {

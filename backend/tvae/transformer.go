@@ -46,6 +46,8 @@ func (s Span) Softmax() bool { return s.Kind != SpanScalar }
 // Defaults of TransformOptions.
 const (
 	DefaultFitRows     = 5000 // rows per column the mixture is fitted on
+	AtomShare          = 0.05 // a continuous value this common becomes an atom …
+	maxAtoms           = 3    // … up to this many per column
 	DefaultMaxDiscrete = 10   // int columns with at most this many distinct values are discrete
 	MaxIDCategories    = 100  // int columns with Role "id" are discrete up to this many values
 	stdMultiplier      = 4    // the scalar is (x − μ)/(4σ)
@@ -118,6 +120,11 @@ type ColumnSpec struct {
 	Decimals int       `json:"decimals,omitempty"`
 	Fill     float64   `json:"fill,omitempty"`
 	Nullable bool      `json:"nullable,omitempty"`
+	// Atoms are exact values that hold at least AtomShare of the rows (e.g. a wear level
+	// that is exactly 0 while healthy): each is one more entry of the mode one-hot, after
+	// the Gaussian modes, and decodes to exactly that value. A mixture cannot put mass on a
+	// single point.
+	Atoms []float64 `json:"atoms,omitempty"`
 
 	// Discrete columns: the categories in canonical text (see CategoryText), sorted
 	// (numerically for numbers), and their training shares; when HasNull the last category
@@ -217,7 +224,7 @@ func FitTransformer(ctx context.Context, t *datasets.Table, opts TransformOption
 			continue
 		}
 		add(SpanScalar, 1)
-		add(SpanMode, len(cs.Means))
+		add(SpanMode, len(cs.Means)+len(cs.Atoms))
 		if cs.Nullable {
 			add(SpanNull, 2)
 		}
@@ -249,6 +256,12 @@ func fitContinuous(c *datasets.Column, fitRows int, rng *nn.RNG) ColumnSpec {
 	if c.Type == datasets.Float {
 		cs.Decimals = learnDecimals(vals)
 	}
+	vals = cs.findAtoms(vals)
+	if len(vals) == 0 { // every value is an atom: one dummy mode that is never chosen
+		cs.Weights, cs.Means, cs.Stds = []float64{1}, []float64{cs.Fill}, []float64{1}
+		cs.Mix = &mixtureState{Center: cs.Fill, Scale: 1, M: []float64{0}, PrecChol: []float64{1}, LogConst: []float64{0}}
+		return cs
+	}
 	fit := vals
 	if len(vals) > fitRows {
 		idx := rng.Perm(make([]int, len(vals)))[:fitRows]
@@ -258,9 +271,9 @@ func fitContinuous(c *datasets.Column, fitRows int, rng *nn.RNG) ColumnSpec {
 			fit[j] = vals[i]
 		}
 	}
-	if cs.Min == cs.Max {
-		cs.Weights, cs.Means, cs.Stds = []float64{1}, []float64{cs.Min}, []float64{1}
-		cs.Mix = &mixtureState{Center: cs.Min, Scale: 1, M: []float64{0}, PrecChol: []float64{1}, LogConst: []float64{0}}
+	if lo, hi := slices.Min(vals), slices.Max(vals); lo == hi {
+		cs.Weights, cs.Means, cs.Stds = []float64{1}, []float64{lo}, []float64{1}
+		cs.Mix = &mixtureState{Center: lo, Scale: 1, M: []float64{0}, PrecChol: []float64{1}, LogConst: []float64{0}}
 		return cs
 	}
 	g := fitMixture(fit, rng)
@@ -278,6 +291,49 @@ func fitContinuous(c *datasets.Column, fitRows int, rng *nn.RNG) ColumnSpec {
 	}
 	cs.Mix = st
 	return cs
+}
+
+// findAtoms sets cs.Atoms to the (at most maxAtoms, most common first, then sorted) values
+// that hold at least AtomShare of vals, and returns the other values in order.
+func (cs *ColumnSpec) findAtoms(vals []float64) []float64 {
+	counts := map[float64]int{}
+	for _, v := range vals {
+		counts[v]++
+	}
+	if len(counts) < 2 {
+		return vals
+	}
+	type atom struct {
+		v float64
+		n int
+	}
+	var atoms []atom
+	for v, n := range counts {
+		if float64(n) >= AtomShare*float64(len(vals)) {
+			atoms = append(atoms, atom{v, n})
+		}
+	}
+	slices.SortFunc(atoms, func(a, b atom) int {
+		if a.n != b.n {
+			return cmp.Compare(b.n, a.n)
+		}
+		return cmp.Compare(a.v, b.v)
+	})
+	atoms = atoms[:min(len(atoms), maxAtoms)]
+	if len(atoms) == 0 {
+		return vals
+	}
+	for _, a := range atoms {
+		cs.Atoms = append(cs.Atoms, a.v)
+	}
+	slices.Sort(cs.Atoms)
+	rest := make([]float64, 0, len(vals))
+	for _, v := range vals {
+		if !slices.Contains(cs.Atoms, v) {
+			rest = append(rest, v)
+		}
+	}
+	return rest
 }
 
 // learnDecimals returns the fewest decimals (0..10) that every value is written with, or −1
@@ -455,6 +511,10 @@ func (tr *Transformer) TransformInto(ctx context.Context, t *datasets.Table, see
 					row[sp[2].Start+1] = 1
 				}
 			}
+			if a := slices.Index(cs.Atoms, v); a >= 0 {
+				row[mode+k+a] = 1
+				continue
+			}
 			// Responsibilities of the valid components, floored at 1e-6 as SDV does, then a
 			// draw of the mode.
 			z := (v - mix.Center) / mix.Scale
@@ -546,6 +606,10 @@ func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG
 					j = drawIndex(p, rng.Float64())
 				} else {
 					j = argmax(seg)
+				}
+				if j >= len(cs.Means) {
+					d.vals[sc][r] = cs.Atoms[j-len(cs.Means)]
+					break
 				}
 				v := scalar*stdMultiplier*cs.Stds[j] + cs.Means[j]
 				d.vals[sc][r] = cs.finish(v)

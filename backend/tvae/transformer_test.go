@@ -21,7 +21,11 @@ func mixedTable(n int, seed uint64) *datasets.Table {
 	b := make([]bool, n)
 	ts := make([]int64, n)
 	id := make([]int64, n)
+	wear := make([]float64, n)
 	for i := range n {
+		if r.Float64() < 0.3 {
+			wear[i] = r.Float64()
+		}
 		if r.Float64() < 0.4 {
 			f[i] = math.Round((20+2*r.NormFloat64())*1000) / 1000
 		} else {
@@ -46,6 +50,7 @@ func mixedTable(n int, seed uint64) *datasets.Table {
 		datasets.NewInt("state", small, datasets.Meta{Role: datasets.RoleLabel}),
 		datasets.NewString("regime", s, datasets.Meta{}),
 		datasets.NewBool("outlier", b, datasets.Meta{}),
+		datasets.NewFloat("wear", wear, datasets.Meta{}),
 	)
 	if err != nil {
 		panic(err)
@@ -79,7 +84,7 @@ func TestTransformerKindsAndSpans(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"timestamp": KindContinuous, "unit": KindDiscrete, "temp": KindContinuous,
-		"rpm": KindContinuous, "state": KindDiscrete, "regime": KindDiscrete, "outlier": KindDiscrete}
+		"rpm": KindContinuous, "state": KindDiscrete, "regime": KindDiscrete, "outlier": KindDiscrete, "wear": KindContinuous}
 	for _, cs := range tr.Columns {
 		if cs.Kind != want[cs.Name] {
 			t.Errorf("%s: kind %s, want %s", cs.Name, cs.Kind, want[cs.Name])
@@ -88,6 +93,9 @@ func TestTransformerKindsAndSpans(t *testing.T) {
 	temp := tr.Columns[2]
 	if !temp.Nullable || temp.Decimals != 3 || len(temp.Means) < 2 || len(temp.Means) > bgmComponents {
 		t.Errorf("temp: nullable %v decimals %d modes %d", temp.Nullable, temp.Decimals, len(temp.Means))
+	}
+	if w := tr.Columns[7]; len(w.Atoms) != 1 || w.Atoms[0] != 0 || len(temp.Atoms) != 0 {
+		t.Errorf("atoms: wear %v, temp %v; want [0] and none", w.Atoms, temp.Atoms)
 	}
 	if got := tr.Columns[1].Categories; len(got) != 20 || got[0] != "1" || got[19] != "20" {
 		t.Errorf("unit categories %v", got)

@@ -48,9 +48,10 @@ type Options struct {
 	Seed uint64 `json:"seed"`
 	// Precision is "float32" (default, fastest) or "float64" (kept for comparison).
 	Precision string `json:"precision"`
-	// Decoding says how samples read one-hot spans (categories and modes): "sample" (default)
-	// draws from the decoder's softmax, "argmax" takes the most likely one as SDV does. The
-	// null flag is always drawn.
+	// Decoding says how samples read one-hot spans (categories and modes): "argmax" (default)
+	// takes the most likely one as SDV does, "sample" draws from the decoder's softmax (more
+	// variety from an under-trained model, noisier labels from a trained one). The null flag
+	// is always drawn.
 	Decoding string `json:"decoding"`
 	// Transform tunes the data transformer (forced column kinds, mixture subsample). Its
 	// Seed is ignored: the transformer is seeded from Seed.
@@ -67,7 +68,7 @@ const (
 func DefaultOptions() Options {
 	return Options{Epochs: 300, BatchSize: 500, EmbeddingDim: 128, CompressDims: []int{128, 128},
 		DecompressDims: []int{128, 128}, LearningRate: 1e-3, L2Scale: 1e-5, LossFactor: 2, Precision: "float32",
-		Decoding: DecodeSample}
+		Decoding: DecodeArgmax}
 }
 
 // withDefaults fills zero fields from DefaultOptions and checks ranges.

@@ -1,0 +1,107 @@
+package quality
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"pdmstudio/backend/profiles"
+	"pdmstudio/backend/simulate"
+	"pdmstudio/backend/tvae"
+)
+
+// TestFleetQuality is the end-to-end measurement behind the quality targets, skipped unless
+// PDM_QUALITY_EVAL is set: for each machine (PDM_QUALITY_MACHINES, comma-separated ids, or
+// the first PDM_QUALITY_N of the fleet, default 5) simulate 10,000 seed rows, fit a TVAE with
+// the default options (PDM_QUALITY_EPOCHS overrides the epochs), sample as many rows and
+// print the report's headline numbers.
+//
+//	PDM_QUALITY_EVAL=1 go test ./backend/quality -run FleetQuality -v -timeout 2h
+func TestFleetQuality(t *testing.T) {
+	if os.Getenv("PDM_QUALITY_EVAL") == "" {
+		t.Skip("set PDM_QUALITY_EVAL=1 to run the fleet quality measurement")
+	}
+	env := func(k string, def int) int {
+		if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
+			return v
+		}
+		return def
+	}
+	rows := env("PDM_QUALITY_ROWS", 10_000)
+	epochs := env("PDM_QUALITY_EPOCHS", 300)
+	var fleet []profiles.Profile
+	if ids := os.Getenv("PDM_QUALITY_MACHINES"); ids != "" {
+		for _, id := range strings.Split(ids, ",") {
+			p, err := profiles.FleetProfile(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fleet = append(fleet, p)
+		}
+	} else {
+		all := profiles.Fleet()
+		step := max(1, len(all)/env("PDM_QUALITY_N", 5))
+		for i := 0; i < len(all) && len(fleet) < env("PDM_QUALITY_N", 5); i += step {
+			fleet = append(fleet, all[i])
+		}
+	}
+	for _, p := range fleet {
+		ctx := context.Background()
+		real, err := simulate.Run(ctx, p, simulate.Options{Rows: rows, Seed: 1}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := tvae.DefaultOptions()
+		o.Epochs = epochs
+		o.Seed = 1
+		if d := os.Getenv("PDM_QUALITY_DECODING"); d != "" {
+			o.Decoding = d
+		}
+		start := time.Now()
+		m, err := tvae.Fit(ctx, real, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fit := time.Since(start)
+		syn, err := m.Sample(rows, 2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Evaluate(ctx, real, syn, Options{Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cls []string
+		for _, c := range rep.TSTR.Classes {
+			r := "-"
+			if c.Ratio != nil {
+				r = fmt.Sprintf("%.2f", *c.Ratio)
+			}
+			cls = append(cls, fmt.Sprintf("%s:%.2f/%.2f=%s", c.Class, c.F1Synthetic, c.F1Real, r))
+		}
+		t.Logf("%-34s cols %2d width %3d fit %5.1fs | overall %.3f shapes %.3f pairs %.3f | TSTR macro %.2f min %.2f [%s] | detection AUC %.3f trees %.3f | loss %.2f",
+			p.MachineID, len(real.Columns), m.Transformer.Width, fit.Seconds(), rep.Overall, rep.ColumnShapes, rep.ColumnPairTrends,
+			rep.TSTR.MacroRatio, rep.TSTR.MinRatio, strings.Join(cls, " "), rep.Detection.ROCAUC, rep.Detection.TreesROCAUC,
+			m.LossHistory[len(m.LossHistory)-1])
+		if os.Getenv("PDM_QUALITY_DETAIL") != "" {
+			for _, c := range rep.Columns {
+				t.Logf("    %-28s %-8s %.3f", c.Column, c.Kind, c.Score)
+			}
+			worst := append([]PairRow(nil), rep.Pairs...)
+			for i := range worst {
+				for j := i + 1; j < len(worst); j++ {
+					if worst[j].Score < worst[i].Score {
+						worst[i], worst[j] = worst[j], worst[i]
+					}
+				}
+			}
+			for _, p := range worst[:min(12, len(worst))] {
+				t.Logf("    pair %-26s %-26s %s %.3f", p.ColumnA, p.ColumnB, p.Metric, p.Score)
+			}
+		}
+	}
+}
