@@ -175,6 +175,48 @@ func (c *cli) generateCommand() *cobra.Command {
 	return cmd
 }
 
+func (c *cli) validateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate MACHINE_ID",
+		Short: "Quality report of a machine's synthetic data against its seed data",
+		Args:  exactArgs(1, "a MACHINE_ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			core, err := c.open(cmd.Context(), c.stderr)
+			if err != nil {
+				return err
+			}
+			defer core.Close()
+			j, err := core.Workflow.SubmitValidate(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			final, err := c.waitJob(cmd.Context(), core, j)
+			if err != nil {
+				return err
+			}
+			var v onboard.Validation
+			json.Unmarshal(final.Result, &v)
+			return c.print(v, func(w io.Writer) { printValidation(w, &v) })
+		},
+	}
+}
+
+func printValidation(w io.Writer, v *onboard.Validation) {
+	r := v.Report
+	verdict := "PASSED"
+	if !v.Passed {
+		verdict = "BELOW THRESHOLD: " + strings.Join(v.Failures, "; ")
+	}
+	fmt.Fprintf(w, "%s: %s\n  quality %.3f (column shapes %.3f, pair trends %.3f)\n", v.MachineID, verdict, r.Overall, r.ColumnShapes, r.ColumnPairTrends)
+	if r.TSTR != nil {
+		fmt.Fprintf(w, "  train-on-synthetic/test-on-real %s: macro-F1 %.3f vs %.3f trained on real (%.0f%%, worst class %.0f%%)\n",
+			r.TSTR.Target, r.TSTR.MacroF1Synthetic, r.TSTR.MacroF1Real, 100*r.TSTR.MacroRatio, 100*r.TSTR.MinRatio)
+	}
+	if r.Detection != nil {
+		fmt.Fprintf(w, "  real-vs-synthetic detection ROC AUC %.3f (trees %.3f)\n", r.Detection.ROCAUC, r.Detection.TreesROCAUC)
+	}
+}
+
 // readTable reads a .csv or .parquet file by extension.
 func readTable(path string) (*datasets.Table, error) {
 	switch strings.ToLower(filepath.Ext(path)) {

@@ -128,6 +128,8 @@ var permissions = map[string]Permission{
 	"Onboarding.Train":           PermOperate,
 	"Onboarding.Generate":        PermOperate,
 	"Onboarding.TrainingRuns":    PermView,
+	"Onboarding.Validate":        PermOperate,
+	"Onboarding.Validation":      PermView,
 	"Onboarding.Batch":           PermOperate,
 	"Onboarding.BatchOperations": PermView,
 }

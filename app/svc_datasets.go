@@ -125,3 +125,14 @@ func (o *Onboarding) Generate(ctx context.Context, machineID string, opts onboar
 func (o *Onboarding) TrainingRuns(ctx context.Context, machineID string) ([]store.TrainingRun, error) {
 	return o.c.Store.TrainingRuns(ctx, machineID, 20)
 }
+
+// Validate starts the quality report of a machine's synthetic train set against its seed data
+// (a job; the result is the report with its verdict).
+func (o *Onboarding) Validate(ctx context.Context, machineID string) (jobs.Job, error) {
+	return o.c.Workflow.SubmitValidate(ctx, machineID)
+}
+
+// Validation returns a machine's latest validation report.
+func (o *Onboarding) Validation(ctx context.Context, machineID string) (*onboard.Validation, error) {
+	return o.c.Workflow.LatestValidation(ctx, machineID)
+}
