@@ -219,13 +219,18 @@ func printValidation(w io.Writer, v *onboard.Validation) {
 
 // readTable reads a .csv or .parquet file by extension.
 func readTable(path string) (*datasets.Table, error) {
-	switch strings.ToLower(filepath.Ext(path)) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".csv" || ext == ".parquet" {
+		if st, err := os.Stat(path); err != nil {
+			return nil, apperr.BadInputf("cannot read %s: %v", path, err)
+		} else if st.IsDir() {
+			return nil, apperr.BadInputf("%s is a folder, not a data file", path)
+		}
+	}
+	switch ext {
 	case ".csv":
 		return datasets.ReadCSVFile(context.Background(), path, datasets.CSVOptions{})
 	case ".parquet":
-		if _, err := os.Stat(path); err != nil {
-			return nil, apperr.BadInputf("cannot read %s: %v", path, err)
-		}
 		return datasets.ReadParquet(path)
 	}
 	return nil, apperr.BadInputf("cannot tell the format of %q: use a .csv or .parquet file", path)
