@@ -1,0 +1,275 @@
+package ml
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"pdmstudio/backend/apperr"
+	"pdmstudio/backend/datasets"
+	"pdmstudio/backend/ml/features"
+	"pdmstudio/backend/ml/gbt"
+	"pdmstudio/backend/onnxrt"
+)
+
+// stageFunc returns a progress callback for a stage spanning [from, to] of the whole fit.
+type stageFunc func(name string, from, to float64) func(float64)
+
+// candidate is one trained family: its head and its validation outputs.
+type candidate struct {
+	family  string
+	head    *head
+	logits  []float64 // classification: validation logits n×K
+	score   float64
+	seconds float64
+	err     error
+	extra   any
+}
+
+// span returns the progress span of the i-th of n candidates within [0.05, 0.85].
+func span(i, n int) (float64, float64) {
+	w := 0.8 / float64(n)
+	return 0.05 + w*float64(i), 0.05 + w*float64(i+1)
+}
+
+// classList returns the sorted class labels of a target column (numeric order for numbers).
+func classList(c *datasets.Column) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := 0; i < c.Len(); i++ {
+		if c.IsNull(i) {
+			continue
+		}
+		s := c.Text(i)
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	if c.Type.Numeric() {
+		sort.Slice(out, func(a, b int) bool {
+			x, _ := strconv.ParseFloat(out[a], 64)
+			y, _ := strconv.ParseFloat(out[b], 64)
+			return x < y
+		})
+	} else {
+		slices.Sort(out)
+	}
+	return out
+}
+
+func fitClassification(ctx context.Context, spec *FitSpec, pipe *features.Pipeline, tr, va *data, stage stageFunc) (*fitted, error) {
+	col := spec.Train.Column(spec.Target)
+	classes := classList(col)
+	if len(classes) < 2 {
+		return nil, field("target", "column %q has %d class(es) in the training data; a classifier needs at least 2", spec.Target, len(classes))
+	}
+	if len(classes) > maxClasses {
+		return nil, field("target", "column %q has %d distinct values; a classifier takes at most %d (use the rul task for a number)", spec.Target, len(classes), maxClasses)
+	}
+	p := &post{Target: spec.Target, Classes: classes, ClassType: col.Type}
+	ltr, lva := p.classIndex(tr), p.classIndex(va)
+	tr = tr.keep(func(i int) bool { return ltr[i] >= 0 })
+	va = va.keep(func(i int) bool { return lva[i] >= 0 })
+	if len(tr.idx) < MinTrainRows {
+		return nil, field("target", "only %d training rows have a %q value", len(tr.idx), spec.Target)
+	}
+	if len(va.idx) == 0 {
+		return nil, field("valid", "no validation row has a known %q class", spec.Target)
+	}
+	ytr, yva := labelsOf(p.classIndex(tr)), labelsOf(p.classIndex(va))
+	K := len(classes)
+	counts := make([]int, K)
+	for _, y := range ytr {
+		counts[int(y)]++
+	}
+	for k := range counts {
+		if counts[k] > counts[p.Majority] {
+			p.Majority = k
+		}
+	}
+	xtr, xva := tr.x(), va.x()
+	var cands []*candidate
+	for i, fam := range spec.Families {
+		from, to := span(i, len(spec.Families))
+		prog := stage("training "+fam, from, to)
+		c := &candidate{family: fam}
+		t0 := time.Now()
+		switch fam {
+		case FamilyGBT:
+			var gm *gbt.Model
+			gm, c.err = gbt.Fit(ctx, gbt.Params{Loss: gbt.Softmax, Outputs: K, Rounds: spec.Trees, Seed: spec.Seed},
+				&gbt.Data{X: xtr.X, N: xtr.N, F: xtr.F, Y: ytr}, &gbt.Data{X: xva.X, N: xva.N, F: xva.F, Y: yva},
+				func(r, n int, _, _ float64) { prog(float64(r) / float64(n)) })
+			if c.err == nil {
+				c.logits, c.extra = gm.Raw(xva.X, xva.N), gm
+			}
+		case FamilyMLP, FamilyLinear:
+			cfg := mlpConfig{Hidden: []int{64, 32}, Act: onnxrt.ReLU, Softmax: true, Epochs: spec.Epochs, Decay: 1e-4, Seed: spec.Seed}
+			if fam == FamilyLinear {
+				cfg.Hidden, cfg.LR, cfg.Decay = nil, 3e-3, 0
+			}
+			var dh *denseHead
+			dh, _, c.err = fitDense(ctx, cfg, xtr, xva, ytr, yva, K, prog)
+			if c.err == nil {
+				c.logits, c.extra = denseLogits(dh, xva), dh
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c.seconds = time.Since(t0).Seconds()
+		if c.err == nil {
+			pred := make([]int, xva.N)
+			for r := range pred {
+				pred[r] = argmax64(c.logits[r*K : (r+1)*K])
+			}
+			_, c.score, _, _ = classScores(classes, intsOf(yva), pred)
+		}
+		cands = append(cands, c)
+	}
+	best := pick(cands, func(a, b *candidate) bool {
+		if math.Abs(a.score-b.score) > 1e-9 {
+			return a.score > b.score
+		}
+		return nll(a.logits, yva, K, 1) < nll(b.logits, yva, K, 1)
+	})
+	if best == nil {
+		return nil, fmt.Errorf("every model family failed: %v", cands[0].err)
+	}
+	stage("calibrating", 0.85, 0.86)(0)
+	p.Temperature = temperature(best.logits, yva, K)
+	h := &head{}
+	switch m := best.extra.(type) {
+	case *gbt.Model:
+		m.Scale(1 / p.Temperature)
+		te := m.Ensemble()
+		h.Kind, h.Trees, h.Classifier = headTrees, &te, true
+	case *denseHead:
+		last := &m.Layers[len(m.Layers)-1]
+		for j := range last.W {
+			last.W[j] = float32(float64(last.W[j]) / p.Temperature)
+		}
+		for j := range last.B {
+			last.B[j] = float32(float64(last.B[j]) / p.Temperature)
+		}
+		h.Kind, h.Dense = headDense, m
+	}
+	return &fitted{head: h, post: p, family: best.family, metric: "macro_f1", candidates: candidateList(cands, best, "macro_f1")}, nil
+}
+
+func labelsOf(idx []int) []float64 {
+	out := make([]float64, len(idx))
+	for i, v := range idx {
+		out[i] = float64(v)
+	}
+	return out
+}
+
+func intsOf(v []float64) []int {
+	out := make([]int, len(v))
+	for i, x := range v {
+		out[i] = int(x)
+	}
+	return out
+}
+
+func argmax64(v []float64) int {
+	best := 0
+	for k := range v {
+		if v[k] > v[best] {
+			best = k
+		}
+	}
+	return best
+}
+
+// denseLogits evaluates a softmax dense head without its final softmax.
+func denseLogits(h *denseHead, x matrix) []float64 {
+	layers := slices.Clone(h.Layers)
+	layers[len(layers)-1].Activation = onnxrt.Linear
+	out, err := onnxrt.MLPForward(layers, standardize(x.X, h.Mean, h.Scale), x.N)
+	if err != nil {
+		panic(err) // shapes come from training
+	}
+	res := make([]float64, len(out))
+	for i, v := range out {
+		res[i] = float64(v)
+	}
+	return res
+}
+
+// nll is the mean log loss of softmax(logits·beta).
+func nll(logits, y []float64, K int, beta float64) float64 {
+	var s float64
+	z := make([]float64, K)
+	p := make([]float64, K)
+	for r := range y {
+		for k := 0; k < K; k++ {
+			z[k] = logits[r*K+k] * beta
+		}
+		softmaxTo(z, p)
+		s -= math.Log(max(p[int(y[r])], 1e-15))
+	}
+	return s / float64(max(len(y), 1))
+}
+
+// temperature returns T minimising the validation log loss of softmax(logits/T)
+// (golden-section search over 1/T in [0.05, 20], where the loss is convex).
+func temperature(logits, y []float64, K int) float64 {
+	a, b := math.Log(0.05), math.Log(20)
+	g := (math.Sqrt(5) - 1) / 2
+	f := func(lb float64) float64 { return nll(logits, y, K, math.Exp(lb)) }
+	c, d := b-g*(b-a), a+g*(b-a)
+	fc, fd := f(c), f(d)
+	for i := 0; i < 60; i++ {
+		if fc < fd {
+			b, d, fd = d, c, fc
+			c = b - g*(b-a)
+			fc = f(c)
+		} else {
+			a, c, fc = c, d, fd
+			d = a + g*(b-a)
+			fd = f(d)
+		}
+	}
+	return 1 / math.Exp((a+b)/2)
+}
+
+// pick returns the best candidate without error by better(a, b) (a better than b).
+func pick(cands []*candidate, better func(a, b *candidate) bool) *candidate {
+	var best *candidate
+	for _, c := range cands {
+		if c.err != nil {
+			continue
+		}
+		if best == nil || better(c, best) {
+			best = c
+		}
+	}
+	return best
+}
+
+func candidateList(cands []*candidate, best *candidate, metric string) []Candidate {
+	var out []Candidate
+	for _, c := range cands {
+		cd := Candidate{Family: c.family, Metric: metric, Score: nanToZero(c.score), Seconds: c.seconds, Chosen: c == best}
+		if c.err != nil {
+			cd.Note = c.err.Error()
+		}
+		out = append(out, cd)
+	}
+	return out
+}
+
+// badInputOr passes apperr errors through and wraps others with context.
+func badInputOr(err error, context string) error {
+	if apperr.KindOf(err) != apperr.KindInternal {
+		return err
+	}
+	return fmt.Errorf("%s: %w", context, err)
+}

@@ -1,0 +1,262 @@
+package ml
+
+import (
+	"fmt"
+	"math"
+
+	"pdmstudio/backend/onnxrt"
+)
+
+// ONNX names: every model takes one float input [batch, features] named InputName and gives
+// one float output [batch, outputs] named OutputName; tree classifiers also give LabelName
+// ([batch] int64, the class index with the highest probability).
+const (
+	InputName  = "features"
+	OutputName = "output"
+	LabelName  = "label"
+)
+
+// Head kinds (the numeric part of a model, after feature engineering).
+const (
+	headTrees = "trees" // gradient-boosted trees: TreeEnsembleRegressor/Classifier
+	headDense = "dense" // standardize + Gemm layers (MLP, linear)
+	headScore = "score" // anomaly score: standardize, clip, reconstruct, grouped squared residuals
+)
+
+// head is the part of a model that ONNX carries: feature vector in, output vector out. It is
+// plain data (saved in params.json); graph builds its ONNX model and eval computes the same
+// function in pure Go.
+type head struct {
+	Kind string `json:"kind"`
+	// Trees is the ensemble of a trees head; Classifier marks a TreeEnsembleClassifier
+	// (softmax probabilities out).
+	Trees      *onnxrt.TreeEnsemble `json:"trees,omitempty"`
+	Classifier bool                 `json:"classifier,omitempty"`
+	// Dense is a standardize + layers head (MLP or linear model).
+	Dense *denseHead `json:"dense,omitempty"`
+	// Score is an anomaly-score head.
+	Score *scoreHead `json:"score,omitempty"`
+}
+
+// denseHead computes layers((x − Mean) · Scale).
+type denseHead struct {
+	Mean   []float32      `json:"mean"`
+	Scale  []float32      `json:"scale"`
+	Layers []onnxrt.Dense `json:"layers"`
+}
+
+// scoreHead computes, from z = clip((x − Mean) · Scale, ±Clip), the residual r = z − recon(z)
+// (recon = Layers, or 0 when there are none), the group sums c = (r ⊙ r) · Groups
+// ([F, G], entries 1/F for the features of each group) and outputs [sqrt(Σ c), c…]: the RMS
+// residual in healthy standard deviations, then each group's share of the mean square.
+type scoreHead struct {
+	Mean   []float32      `json:"mean"`
+	Scale  []float32      `json:"scale"`
+	Clip   float32        `json:"clip"`
+	Layers []onnxrt.Dense `json:"layers,omitempty"`
+	Groups []float32      `json:"groups"`
+	G      int            `json:"g"`
+}
+
+// outputs returns the width of the head's output.
+func (h *head) outputs() int {
+	switch h.Kind {
+	case headTrees:
+		return h.Trees.NOutputs
+	case headDense:
+		return h.Dense.Layers[len(h.Dense.Layers)-1].Out
+	case headScore:
+		return h.Score.G + 1
+	}
+	return 0
+}
+
+// inputs returns the feature count the head reads.
+func (h *head) inputs() int {
+	switch h.Kind {
+	case headTrees:
+		return h.Trees.NFeatures
+	case headDense:
+		return len(h.Dense.Mean)
+	case headScore:
+		return len(h.Score.Mean)
+	}
+	return 0
+}
+
+// check validates the head's shapes against the feature count f.
+func (h *head) check(f int) error {
+	switch h.Kind {
+	case headTrees:
+		if h.Trees == nil {
+			return fmt.Errorf("trees head without trees")
+		}
+		if err := h.Trees.Validate(); err != nil {
+			return err
+		}
+	case headDense:
+		d := h.Dense
+		if d == nil || len(d.Layers) == 0 || len(d.Mean) != len(d.Scale) || d.Layers[0].In != len(d.Mean) {
+			return fmt.Errorf("dense head: inconsistent shapes")
+		}
+		for i, l := range d.Layers {
+			if err := l.Validate(); err != nil {
+				return err
+			}
+			if i > 0 && l.In != d.Layers[i-1].Out {
+				return fmt.Errorf("dense head: layer %d takes %d inputs, layer %d gives %d", i, l.In, i-1, d.Layers[i-1].Out)
+			}
+		}
+	case headScore:
+		s := h.Score
+		if s == nil || len(s.Mean) != len(s.Scale) || s.G < 1 || len(s.Groups) != len(s.Mean)*s.G {
+			return fmt.Errorf("score head: inconsistent shapes")
+		}
+		if len(s.Layers) > 0 && (s.Layers[0].In != len(s.Mean) || s.Layers[len(s.Layers)-1].Out != len(s.Mean)) {
+			return fmt.Errorf("score head: the reconstruction must map %d features to %d", len(s.Mean), len(s.Mean))
+		}
+	default:
+		return fmt.Errorf("unknown head kind %q", h.Kind)
+	}
+	if h.inputs() != f {
+		return fmt.Errorf("the model reads %d features, the pipeline makes %d", h.inputs(), f)
+	}
+	return nil
+}
+
+// graph builds the head's ONNX model.
+func (h *head) graph() ([]byte, error) {
+	switch h.Kind {
+	case headTrees:
+		var g *onnxrt.Graph
+		var err error
+		if h.Classifier {
+			g, err = h.Trees.ClassifierGraph(InputName, LabelName, OutputName)
+		} else {
+			g, err = h.Trees.RegressorGraph(InputName, OutputName)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return g.Marshal()
+	case headDense:
+		d := h.Dense
+		g := onnxrt.NewGraph("dense")
+		x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(len(d.Mean)))
+		x = g.AddStandardize(x, d.Mean, d.Scale)
+		for _, l := range d.Layers {
+			x = g.AddDense(x, l)
+		}
+		g.AddNode("Identity", []string{x}, []string{OutputName})
+		g.AddOutput(OutputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(h.outputs()))
+		return g.Marshal()
+	case headScore:
+		return h.Score.graph()
+	}
+	return nil, fmt.Errorf("unknown head kind %q", h.Kind)
+}
+
+func (s *scoreHead) graph() ([]byte, error) {
+	f := len(s.Mean)
+	g := onnxrt.NewGraph("anomaly_score")
+	x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(f))
+	z := g.AddStandardize(x, s.Mean, s.Scale)
+	lo := g.AddFloatInitializer(g.UniqueName("clip_lo"), []int64{}, []float32{-s.Clip})
+	hi := g.AddFloatInitializer(g.UniqueName("clip_hi"), []int64{}, []float32{s.Clip})
+	zc := g.UniqueName("z")
+	g.AddNode("Clip", []string{z, lo, hi}, []string{zc})
+	r := zc
+	if len(s.Layers) > 0 {
+		rec := zc
+		for _, l := range s.Layers {
+			rec = g.AddDense(rec, l)
+		}
+		r = g.UniqueName("residual")
+		g.AddNode("Sub", []string{zc, rec}, []string{r})
+	}
+	sq := g.UniqueName("sq")
+	g.AddNode("Mul", []string{r, r}, []string{sq})
+	grp := g.AddDense(sq, onnxrt.Dense{In: f, Out: s.G, W: s.Groups})
+	axes := g.AddInt64Initializer(g.UniqueName("axes"), []int64{1}, []int64{1})
+	tot := g.UniqueName("total")
+	g.AddNode("ReduceSum", []string{grp, axes}, []string{tot}, onnxrt.AttrInt("keepdims", 1))
+	score := g.UniqueName("score")
+	g.AddNode("Sqrt", []string{tot}, []string{score})
+	g.AddNode("Concat", []string{score, grp}, []string{OutputName}, onnxrt.AttrInt("axis", 1))
+	g.AddOutput(OutputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(s.G+1))
+	return g.Marshal()
+}
+
+// eval computes the head in pure Go on n rows of x: the n×outputs() output, and for a tree
+// classifier the label (class index) of each row.
+func (h *head) eval(x []float32, n int) ([]float32, []int64, error) {
+	switch h.Kind {
+	case headTrees:
+		if h.Classifier {
+			labels, scores, err := h.Trees.Classify(x, n)
+			return scores, labels, err
+		}
+		out, err := h.Trees.Predict(x, n)
+		return out, nil, err
+	case headDense:
+		z := standardize(x, h.Dense.Mean, h.Dense.Scale)
+		out, err := onnxrt.MLPForward(h.Dense.Layers, z, n)
+		return out, nil, err
+	case headScore:
+		out, err := h.Score.eval(x, n)
+		return out, nil, err
+	}
+	return nil, nil, fmt.Errorf("unknown head kind %q", h.Kind)
+}
+
+// standardize computes (x − mean) · scale per column with float32 rounding after each step,
+// exactly as ONNX Runtime's Sub and Mul nodes do.
+func standardize(x, mean, scale []float32) []float32 {
+	f := len(mean)
+	z := make([]float32, len(x))
+	for i, v := range x {
+		j := i % f
+		d := float32(v - mean[j])
+		z[i] = float32(d * scale[j])
+	}
+	return z
+}
+
+func (s *scoreHead) eval(x []float32, n int) ([]float32, error) {
+	f := len(s.Mean)
+	z := standardize(x, s.Mean, s.Scale)
+	for i, v := range z {
+		z[i] = min(max(v, -s.Clip), s.Clip)
+	}
+	r := z
+	if len(s.Layers) > 0 {
+		rec, err := onnxrt.MLPForward(s.Layers, z, n)
+		if err != nil {
+			return nil, err
+		}
+		r = make([]float32, len(z))
+		for i := range z {
+			r[i] = float32(z[i] - rec[i])
+		}
+	}
+	sq := make([]float32, len(r))
+	for i, v := range r {
+		sq[i] = float32(v * v)
+	}
+	grp, err := onnxrt.MLPForward([]onnxrt.Dense{{In: f, Out: s.G, W: s.Groups}}, sq, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, n*(s.G+1))
+	for row := 0; row < n; row++ {
+		var tot float32
+		g := grp[row*s.G : (row+1)*s.G]
+		for _, v := range g {
+			tot += v
+		}
+		o := out[row*(s.G+1) : (row+1)*(s.G+1)]
+		o[0] = float32(math.Sqrt(float64(tot)))
+		copy(o[1:], g)
+	}
+	return out, nil
+}
