@@ -30,6 +30,12 @@ func Compose(in Input, ix *knowledge.Index) Explanation {
 	p := in.Profile
 	name := machineName(p)
 	e := Explanation{MachineID: p.MachineID, Generator: GeneratorStructured, RiskFactors: []string{}, Recommendations: []Recommendation{}, Sources: []knowledge.Source{}}
+	if !HasData(in) {
+		e.Summary = capitalize(name) + ": no prediction and no readings are available yet, so there is nothing to explain."
+		e.Recommendations = append(e.Recommendations, Recommendation{Action: "Train the machine's models and run a prediction (or import recent readings)",
+			Priority: "low", Rationale: "An explanation needs a health state, a remaining useful life, an anomaly score, a forecast or sensor readings."})
+		return e
+	}
 
 	var abnormal, critical []Finding
 	for _, f := range a.Findings {
@@ -214,6 +220,12 @@ func Compose(in Input, ix *knowledge.Index) Explanation {
 		}
 	}
 	return e
+}
+
+// HasData reports whether in holds any prediction or reading to explain.
+func HasData(in Input) bool {
+	return in.HealthState != nil || in.RUL != nil || in.AnomalyScore != nil || len(in.Probabilities) > 0 ||
+		len(in.TopFactors) > 0 || len(in.Readings) > 0 || len(in.Forecast) > 0
 }
 
 // lowEnd is the low end of the RUL interval, or the RUL.

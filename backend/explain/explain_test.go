@@ -196,6 +196,10 @@ func TestValidateAndAtRisk(t *testing.T) {
 	if err := (Input{}).Validate(); err == nil {
 		t.Error("no profile accepted")
 	}
+	empty := Compose(Input{Profile: fleet(t, "fan_systemair_axc800_009")}, nil)
+	if HasData(Input{}) || !strings.Contains(empty.Summary, "no prediction and no readings are available yet") || len(empty.Recommendations) != 1 {
+		t.Errorf("no data: %+v", empty)
+	}
 	healthy := Input{Profile: fleet(t, "fan_systemair_axc800_009"), HealthState: ptr(0), Readings: map[string]float64{"vibration": 1}}
 	warn := healthy
 	warn.Readings = map[string]float64{"vibration": 3.6}

@@ -64,7 +64,7 @@ func Explain(ctx context.Context, in Input, o Options) (Explanation, error) {
 		o.Index = knowledge.Default()
 	}
 	e := Compose(in, o.Index)
-	if o.Engine != nil {
+	if o.Engine != nil && HasData(in) {
 		var err error
 		e, err = generate(ctx, in, e, o)
 		if err != nil {
