@@ -10,11 +10,28 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// Micro-kernel tile of the float32 Gemm: mr rows of A times nr columns of B.
+// microKernel computes one mr×nr tile of C (row stride ldc) from a packed A block (k×mr,
+// interleaved) and a packed B panel (k×nr): C = (or += when acc) Σ_kk a[kk·mr+r]·b[kk·nr+j].
+type microKernel struct {
+	name   string
+	mr, nr int
+	fn     func(k int, a, b, c []float32, ldc int, acc bool)
+}
+
+// The portable kernel's tile (also the AVX2 kernel's).
 const (
-	mr = 6
-	nr = 16
+	goMR = 6
+	goNR = 16
 )
+
+var goKernel = &microKernel{"go", goMR, goNR, kernelGo}
+
+// active is the kernel sgemm uses: the best one the CPU supports (see kernels).
+var active = bestKernel()
+
+// Kernel names the float32 micro-kernel in use: "avx512" (8×32 tile), "avx2-fma" (6×16) or
+// "go" (6×16, portable).
+func Kernel() string { return active.name }
 
 var threads atomic.Int32
 
@@ -119,32 +136,49 @@ func getBuf(n int) *[]float32 {
 // all row blocks. Every element of C is summed over k in order by one kernel call, so the
 // result does not depend on the number of goroutines.
 func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
+	kern := active
+	mr, nr := kern.mr, kern.nr
 	mb := (m + mr - 1) / mr
 	nb := (n + nr - 1) / nr
 	pa := getBuf(mb * k * mr)
 	defer bufPool.Put(pa)
-	packA(transA, m, k, a, lda, *pa)
+	workers := min(numThreads(), nb)
+	if workers <= 1 || m*n*k < 1<<17 {
+		workers = 1
+	}
+	// Pack A in row blocks, split between the workers too.
+	Parallel(workers, workers, func(w int) {
+		b0, b1 := w*mb/workers, (w+1)*mb/workers
+		off := b0 * mr * lda // first row of the block
+		if transA {
+			off = b0 * mr // first column of Aᵀ
+		}
+		packA(transA, mr, min(m, b1*mr)-b0*mr, k, a[off:], lda, (*pa)[b0*k*mr:b1*k*mr])
+	})
 
-	work := func(p0, p1 int) {
+	Parallel(workers, workers, func(w int) {
+		p0, p1 := w*nb/workers, (w+1)*nb/workers
 		pb := getBuf(k * nr)
 		defer bufPool.Put(pb)
-		var tile [mr * nr]float32
+		tile := getBuf(mr * nr)
+		defer bufPool.Put(tile)
 		for p := p0; p < p1; p++ {
 			j0 := p * nr
 			nw := min(nr, n-j0)
-			packB(transB, k, n, j0, b, ldb, *pb)
+			packB(transB, nr, k, n, j0, b, ldb, *pb)
 			for ib := 0; ib < mb; ib++ {
 				i0 := ib * mr
 				mw := min(mr, m-i0)
 				ap := (*pa)[ib*k*mr : (ib+1)*k*mr]
 				if mw == mr && nw == nr {
-					kernel(k, ap, *pb, c[i0*ldc+j0:], ldc, acc)
+					kern.fn(k, ap, *pb, c[i0*ldc+j0:], ldc, acc)
 					continue
 				}
-				kernel(k, ap, *pb, tile[:], nr, false)
+				t := *tile
+				kern.fn(k, ap, *pb, t, nr, false)
 				for r := 0; r < mw; r++ {
 					dst := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+nw]
-					src := tile[r*nr : r*nr+nw]
+					src := t[r*nr : r*nr+nw]
 					if acc {
 						for j := range dst {
 							dst[j] += src[j]
@@ -155,28 +189,12 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 				}
 			}
 		}
-	}
-
-	workers := min(numThreads(), nb)
-	if workers <= 1 || m*n*k < 1<<17 {
-		work(0, nb)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func(p0, p1 int) {
-			defer wg.Done()
-			work(p0, p1)
-		}(w*nb/workers, (w+1)*nb/workers)
-	}
-	work(0, nb/workers)
-	wg.Wait()
+	})
 }
 
 // packA writes op(A) (m×k) as row blocks of mr rows: block ib holds, for each kk, the mr
 // values A[ib*mr+r][kk] (zero past row m).
-func packA(trans bool, m, k int, a []float32, lda int, dst []float32) {
+func packA(trans bool, mr, m, k int, a []float32, lda int, dst []float32) {
 	for i0 := 0; i0 < m; i0 += mr {
 		blk := dst[(i0/mr)*k*mr : (i0/mr+1)*k*mr]
 		mw := min(mr, m-i0)
@@ -204,7 +222,7 @@ func packA(trans bool, m, k int, a []float32, lda int, dst []float32) {
 }
 
 // packB writes columns [j0, j0+nr) of op(B) (k×n) as k rows of nr values (zero past column n).
-func packB(trans bool, k, n, j0 int, b []float32, ldb int, dst []float32) {
+func packB(trans bool, nr, k, n, j0 int, b []float32, ldb int, dst []float32) {
 	nw := min(nr, n-j0)
 	if !trans {
 		for kk := 0; kk < k; kk++ {
@@ -232,6 +250,7 @@ func packB(trans bool, k, n, j0 int, b []float32, ldb int, dst []float32) {
 // a packed A block (k×mr) and a packed B panel (k×nr). It works on 2×4 sub-tiles held in
 // local variables (registers) and sums over k in the same order as the assembly kernel.
 func kernelGo(k int, a, b, c []float32, ldc int, acc bool) {
+	const mr, nr = goMR, goNR
 	a = a[:k*mr]
 	b = b[:k*nr]
 	for r := 0; r < mr; r += 2 {

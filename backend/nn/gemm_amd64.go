@@ -2,31 +2,45 @@ package nn
 
 import "golang.org/x/sys/cpu"
 
-// hasAVX2 reports whether the assembly micro-kernel can run (AVX2 and FMA, enabled by the OS).
-// useAsm is whether kernel uses it (tests switch it off to exercise kernelGo).
+// The assembly kernels and whether the CPU (and OS) support them.
 var (
-	hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-	useAsm  = hasAVX2
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F
+
+	avx2Kernel   = &microKernel{"avx2-fma", 6, 16, kernelAVX2Checked}
+	avx512Kernel = &microKernel{"avx512", 8, 32, kernelAVX512Checked}
 )
 
-// Kernel names the float32 micro-kernel in use: "avx2-fma" or "go".
-func Kernel() string {
-	if useAsm {
-		return "avx2-fma"
+// kernels lists the kernels this CPU can run, best first.
+func kernels() []*microKernel {
+	var ks []*microKernel
+	if hasAVX512 {
+		ks = append(ks, avx512Kernel)
 	}
-	return "go"
+	if hasAVX2 {
+		ks = append(ks, avx2Kernel)
+	}
+	return append(ks, goKernel)
 }
+
+func bestKernel() *microKernel { return kernels()[0] }
 
 //go:noescape
 func kernelAVX2(k int, a, b, c *float32, ldc int, acc bool)
 
-func kernel(k int, a, b, c []float32, ldc int, acc bool) {
-	if useAsm {
-		_ = a[k*mr-1]
-		_ = b[k*nr-1]
-		_ = c[(mr-1)*ldc+nr-1]
-		kernelAVX2(k, &a[0], &b[0], &c[0], ldc, acc)
-		return
-	}
-	kernelGo(k, a, b, c, ldc, acc)
+//go:noescape
+func kernelAVX512(k int, a, b, c *float32, ldc int, acc bool)
+
+func kernelAVX2Checked(k int, a, b, c []float32, ldc int, acc bool) {
+	_ = a[k*6-1]
+	_ = b[k*16-1]
+	_ = c[5*ldc+15]
+	kernelAVX2(k, &a[0], &b[0], &c[0], ldc, acc)
+}
+
+func kernelAVX512Checked(k int, a, b, c []float32, ldc int, acc bool) {
+	_ = a[k*8-1]
+	_ = b[k*32-1]
+	_ = c[7*ldc+31]
+	kernelAVX512(k, &a[0], &b[0], &c[0], ldc, acc)
 }

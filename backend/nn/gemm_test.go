@@ -47,18 +47,15 @@ func toF64(m Mat[float32]) Mat[float64] {
 
 func TestGemm(t *testing.T) {
 	r := NewRNG(1)
-	kernels := []bool{false}
-	if useAsm {
-		kernels = append(kernels, true)
-	}
-	defer func(u bool) { useAsm = u }(useAsm)
-	for _, asm := range kernels {
-		useAsm = asm
-		for _, sz := range [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {13, 40, 29}, {500, 37, 128}, {128, 130, 500}} {
+	defer func(k *microKernel) { active = k }(active)
+	for _, kern := range kernels() {
+		active = kern
+		asm := kern.name
+		for _, sz := range [][3]int{{1, 1, 1}, {6, 16, 1}, {8, 32, 2}, {7, 17, 3}, {13, 40, 29}, {17, 70, 33}, {500, 37, 128}, {128, 130, 500}} {
 			m, n, k := sz[0], sz[1], sz[2]
 			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
 				for _, acc := range []bool{false, true} {
-					name := fmt.Sprintf("asm=%v/%dx%dx%d/tA=%v/tB=%v/acc=%v", asm, m, n, k, tr[0], tr[1], acc)
+					name := fmt.Sprintf("kernel=%s/%dx%dx%d/tA=%v/tB=%v/acc=%v", asm, m, n, k, tr[0], tr[1], acc)
 					ar, ac := m, k
 					if tr[0] {
 						ar, ac = k, m
@@ -178,15 +175,14 @@ func BenchmarkGemm(b *testing.B) {
 					b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 				})
 			}
-			if hasAVX2 {
-				run("f32-avx2", func() { Gemm(s.tA, s.tB, a32, b32, c32, false) })
+			for _, kern := range kernels() {
+				run("f32-"+kern.name, func() {
+					prevK := active
+					active = kern
+					Gemm(s.tA, s.tB, a32, b32, c32, false)
+					active = prevK
+				})
 			}
-			run("f32-go", func() {
-				u := useAsm
-				useAsm = false
-				Gemm(s.tA, s.tB, a32, b32, c32, false)
-				useAsm = u
-			})
 			run("f32-gonum", func() { GonumSgemm(s.tA, s.tB, a32, b32, c32, false) })
 			run("f64-gonum", func() { Gemm(s.tA, s.tB, a64, b64, c64, false) })
 		}

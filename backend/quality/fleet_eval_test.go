@@ -89,7 +89,13 @@ func TestFleetQuality(t *testing.T) {
 			m.LossHistory[len(m.LossHistory)-1])
 		if os.Getenv("PDM_QUALITY_DETAIL") != "" {
 			for _, c := range rep.Columns {
-				t.Logf("    %-28s %-8s %.3f", c.Column, c.Kind, c.Score)
+				// Which columns give the synthetic rows away on their own?
+				pc := pairCols{name: c.Column, kind: c.Kind, real: real.Column(c.Column), syn: syn.Column(c.Column)}
+				d, err := detect(ctx, real, syn, []pairCols{pc}, 10_000, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("    %-28s %-8s %.3f  detection AUC alone %.3f (trees %.3f)", c.Column, c.Kind, c.Score, d.ROCAUC, d.TreesROCAUC)
 			}
 			worst := append([]PairRow(nil), rep.Pairs...)
 			for i := range worst {
