@@ -102,7 +102,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.versionCommand(), c.doctorCommand(), c.serveCommand(), c.jobsCommand(),
 		c.templatesCommand(), c.profileCommand(), c.machinesCommand(), c.fleetCommand(),
-		c.seedCommand(), c.dataCommand(), c.trainCommand(), c.generateCommand(), c.validateCommand(), c.synthCommand())
+		c.seedCommand(), c.dataCommand(), c.trainCommand(), c.generateCommand(), c.validateCommand(), c.synthCommand(),
+		c.modelsCommand(), c.predictCommand(), c.mlCommand())
 	return root
 }
 

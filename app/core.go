@@ -11,6 +11,7 @@ import (
 	"pdmstudio/backend/jobs"
 	"pdmstudio/backend/machines"
 	"pdmstudio/backend/onboard"
+	"pdmstudio/backend/registry"
 	"pdmstudio/backend/store"
 )
 
@@ -23,6 +24,7 @@ type Core struct {
 	Log    *slog.Logger
 
 	Workflow *onboard.Workflow
+	Registry *registry.Registry
 
 	logCloser io.Closer
 	Recovery  jobs.RecoveryReport
@@ -55,6 +57,7 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 		OnUpdate: func(j jobs.Job) { c.Events.Emit("job", j) },
 	})
 	c.Workflow = &onboard.Workflow{Machines: c.Machines(), Jobs: c.Jobs, Dir: dir}
+	c.Registry = &registry.Registry{Workflow: c.Workflow}
 	rep, err := c.Jobs.Recover(ctx, dir.MachinesDir())
 	if err != nil {
 		c.Close()
@@ -71,6 +74,7 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 // Close stops the job runner (running jobs end interrupted) and closes the database and log.
 func (c *Core) Close() error {
 	c.Jobs.Close(5 * time.Second)
+	c.Registry.Close()
 	err := c.Store.Close()
 	c.logCloser.Close()
 	return err
@@ -88,6 +92,7 @@ func (c *Core) Services() map[string]any {
 		"Fleet":      &Fleet{c: c},
 		"Datasets":   &Datasets{c: c},
 		"Onboarding": &Onboarding{c: c},
+		"Models":     &Models{c: c},
 	}
 }
 

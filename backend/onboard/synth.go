@@ -415,6 +415,17 @@ func assembleEpisodes(syn, seed *datasets.Table, sh shape, seedVal uint64) (*dat
 	return t, episodes, nil
 }
 
+// Take returns the rows of t in the given order (a new table sharing no slices with t).
+func Take(t *datasets.Table, order []int) *datasets.Table {
+	cols := make([]*datasets.Column, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i] = take(c, order)
+	}
+	out, _ := datasets.NewTable(cols...)
+	out.Meta = t.Meta
+	return out
+}
+
 // take returns column c's rows in the given order.
 func take(c *datasets.Column, order []int) *datasets.Column {
 	out := &datasets.Column{Name: c.Name, Type: c.Type, Meta: c.Meta}
