@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/ml/features"
 	"pdmstudio/backend/ml/gbt"
@@ -264,12 +263,4 @@ func candidateList(cands []*candidate, best *candidate, metric string) []Candida
 		out = append(out, cd)
 	}
 	return out
-}
-
-// badInputOr passes apperr errors through and wraps others with context.
-func badInputOr(err error, context string) error {
-	if apperr.KindOf(err) != apperr.KindInternal {
-		return err
-	}
-	return fmt.Errorf("%s: %w", context, err)
 }

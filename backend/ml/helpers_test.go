@@ -22,10 +22,8 @@ var (
 	ortErr  error
 )
 
-// requireORT loads the real ONNX Runtime library once; it skips the test when the library is
-// absent, unless PDMSTUDIO_REQUIRE_RUNTIMES is set.
-func requireORT(tb testing.TB) {
-	tb.Helper()
+// loadORT loads the real ONNX Runtime library once (CPU provider) and says why it failed.
+func loadORT() error {
 	ortOnce.Do(func() {
 		entries := onnxrt.DefaultLibraryDirs()
 		if os.Getenv(onnxrt.EnvLibrary) == "" {
@@ -45,7 +43,14 @@ func requireORT(tb testing.TB) {
 		}
 		_, ortErr = onnxrt.Init(onnxrt.Options{LibraryPath: path, Provider: onnxrt.ProviderCPU})
 	})
-	if ortErr != nil {
+	return ortErr
+}
+
+// requireORT loads the real ONNX Runtime library once; it skips the test when the library is
+// absent, unless PDMSTUDIO_REQUIRE_RUNTIMES is set.
+func requireORT(tb testing.TB) {
+	tb.Helper()
+	if ortErr := loadORT(); ortErr != nil {
 		if os.Getenv(envRequireRuntimes) != "" {
 			tb.Fatalf("ONNX Runtime is required (%s is set): %v", envRequireRuntimes, ortErr)
 		}

@@ -143,7 +143,7 @@ func mapsClone(in map[string]string) map[string]string {
 func (m *Model) Task() Task { return m.man.Task }
 
 // Window returns how many recent rows of each group a prediction summarises.
-func (m *Model) Window() int { return m.pipe.Window }
+func (m *Model) Window() int { return m.pipe.History() }
 
 // SetVersion sets the registry version written by Save.
 func (m *Model) SetVersion(v int) { m.man.Version = v }
@@ -335,7 +335,7 @@ func Fit(ctx context.Context, spec FitSpec, progress func(stage string, frac flo
 	}
 	m.man = Manifest{
 		Format: FormatVersion, Task: spec.Task, Family: ft.family, CreatedAt: time.Now().UTC().Truncate(time.Millisecond),
-		Target: spec.Target, Normal: ft.post.Normal, Group: spec.Group, Order: spec.Order, Window: pipe.Window,
+		Target: spec.Target, Normal: ft.post.Normal, Group: spec.Group, Order: spec.Order, Window: pipe.History(),
 		Classes: ft.post.Classes, Features: pipe.Names, Skipped: pipe.Skipped,
 		TrainRows: len(tr.idx), ValidRows: len(va.idx), Seed: spec.Seed,
 		Metrics: met, Candidates: ft.candidates, Importance: imp,
@@ -561,11 +561,10 @@ func (m *Model) predictFrame(t *datasets.Table, f *features.Frame, opts PredictO
 		}
 		rows = n * (G + 1)
 	}
-	out, labels, engine, err := m.run(x, rows, opts.Engine)
+	out, _, engine, err := m.run(x, rows, opts.Engine)
 	if err != nil {
 		return nil, err
 	}
-	_ = labels
 	W := m.head.outputs()
 	var order *datasets.Column
 	if m.pipe.Order != "" {
