@@ -3,6 +3,7 @@ package ml
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"pdmstudio/backend/onnxrt"
 )
@@ -124,39 +125,52 @@ func (h *head) check(f int) error {
 	return nil
 }
 
-// graph builds the head's ONNX model.
-func (h *head) graph() ([]byte, error) {
+// graph builds the head's ONNX model with the given metadata_props.
+func (h *head) graph(meta map[string]string) ([]byte, error) {
+	var g *onnxrt.Graph
+	var err error
 	switch h.Kind {
 	case headTrees:
-		var g *onnxrt.Graph
-		var err error
 		if h.Classifier {
 			g, err = h.Trees.ClassifierGraph(InputName, LabelName, OutputName)
 		} else {
 			g, err = h.Trees.RegressorGraph(InputName, OutputName)
 		}
-		if err != nil {
-			return nil, err
-		}
-		return g.Marshal()
 	case headDense:
-		d := h.Dense
-		g := onnxrt.NewGraph("dense")
-		x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(len(d.Mean)))
-		x = g.AddStandardize(x, d.Mean, d.Scale)
-		for _, l := range d.Layers {
-			x = g.AddDense(x, l)
-		}
-		g.AddNode("Identity", []string{x}, []string{OutputName})
-		g.AddOutput(OutputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(h.outputs()))
-		return g.Marshal()
+		g = h.denseGraph()
 	case headScore:
-		return h.Score.graph()
+		g = h.Score.graph()
+	default:
+		return nil, fmt.Errorf("unknown head kind %q", h.Kind)
 	}
-	return nil, fmt.Errorf("unknown head kind %q", h.Kind)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		g.SetMetadata(k, meta[k])
+	}
+	return g.Marshal()
 }
 
-func (s *scoreHead) graph() ([]byte, error) {
+func (h *head) denseGraph() *onnxrt.Graph {
+	d := h.Dense
+	g := onnxrt.NewGraph("dense")
+	x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(len(d.Mean)))
+	x = g.AddStandardize(x, d.Mean, d.Scale)
+	for _, l := range d.Layers {
+		x = g.AddDense(x, l)
+	}
+	g.AddNode("Identity", []string{x}, []string{OutputName})
+	g.AddOutput(OutputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(h.outputs()))
+	return g
+}
+
+func (s *scoreHead) graph() *onnxrt.Graph {
 	f := len(s.Mean)
 	g := onnxrt.NewGraph("anomaly_score")
 	x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(f))
@@ -184,7 +198,7 @@ func (s *scoreHead) graph() ([]byte, error) {
 	g.AddNode("Sqrt", []string{tot}, []string{score})
 	g.AddNode("Concat", []string{score, grp}, []string{OutputName}, onnxrt.AttrInt("axis", 1))
 	g.AddOutput(OutputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(s.G+1))
-	return g.Marshal()
+	return g
 }
 
 // eval computes the head in pure Go on n rows of x: the n×outputs() output, and for a tree

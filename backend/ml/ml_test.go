@@ -371,7 +371,12 @@ func TestFitBadInput(t *testing.T) {
 		{"missing target", func() FitSpec { s := SeedSpec(Classification, train, nil, nil); s.Target = ""; return s }, "target"},
 		{"rul on text", func() FitSpec { s := SeedSpec(RUL, train, nil, nil); s.Target = "failure_mode"; return s }, "target"},
 		{"class on fractions", func() FitSpec { s := SeedSpec(Classification, train, nil, nil); s.Target = "degradation"; return s }, "target"},
-		{"class on a timestamp", func() FitSpec { s := SeedSpec(Classification, train, nil, nil); s.Target = "timestamp"; s.Order = ""; return s }, "target"},
+		{"class on a timestamp", func() FitSpec {
+			s := SeedSpec(Classification, train, nil, nil)
+			s.Target = "timestamp"
+			s.Order = ""
+			return s
+		}, "target"},
 		{"unknown group", func() FitSpec { s := SeedSpec(RUL, train, nil, nil); s.Group = "asset"; return s }, "group"},
 		{"unknown order", func() FitSpec { s := SeedSpec(RUL, train, nil, nil); s.Order = "when"; return s }, "order"},
 		{"order is text", func() FitSpec { s := SeedSpec(RUL, train, nil, nil); s.Order = "regime"; return s }, "order"},
@@ -602,5 +607,43 @@ func TestFitCancelAndProgress(t *testing.T) {
 	}
 	if last != 1 || stages[0] != "features" || stages[len(stages)-1] != "done" {
 		t.Errorf("stages %v, last fraction %v", stages, last)
+	}
+}
+
+// PredictBatch gives the same predictions as one Predict after another, from many goroutines
+// at once (run with -race).
+func TestPredictBatchConcurrent(t *testing.T) {
+	buf := currentBuffer(seedData(t, testMachine, 3000, 2), 20)
+	var items []BatchItem
+	for _, task := range Tasks {
+		fam := FamilyLinear
+		if task == Anomaly {
+			fam = FamilyZScore
+		}
+		m := trainedModel(t, task, fam)
+		for _, eng := range []string{"", EngineGo} {
+			for k := 0; k < 3; k++ {
+				items = append(items, BatchItem{Model: m, Data: buf, Options: PredictOptions{Last: true, Engine: eng}})
+			}
+		}
+	}
+	res := PredictBatch(context.Background(), items, 4)
+	for i, it := range items {
+		want, err := it.Model.Predict(it.Data, it.Options)
+		if err != nil || res[i].Err != nil {
+			t.Fatalf("item %d: %v / %v", i, err, res[i].Err)
+		}
+		a, _ := json.Marshal(want)
+		b, _ := json.Marshal(res[i].Predictions)
+		if string(a) != string(b) {
+			t.Errorf("item %d: batch prediction differs", i)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, r := range PredictBatch(ctx, items[:2], 1) {
+		if !errors.Is(r.Err, context.Canceled) {
+			t.Errorf("cancelled batch: %v", r.Err)
+		}
 	}
 }

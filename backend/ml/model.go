@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -318,7 +319,10 @@ func Fit(ctx context.Context, spec FitSpec, progress func(stage string, frac flo
 	ft.post.Task = spec.Task
 	ft.post.Family = ft.family
 	m := &Model{pipe: pipe, head: ft.head, post: ft.post}
-	m.onnx, err = ft.head.graph()
+	m.onnx, err = ft.head.graph(map[string]string{
+		"pdmstudio.format": FormatVersion, "pdmstudio.task": string(spec.Task), "pdmstudio.family": ft.family,
+		"pdmstudio.features": strings.Join(pipe.Names, ","),
+	})
 	if err != nil {
 		return nil, fmt.Errorf("exporting the %s model to ONNX: %w", ft.family, err)
 	}
