@@ -46,6 +46,9 @@ type ClassificationMetrics struct {
 	ECE float64 `json:"ece"`
 	// LogLoss is the mean negative log probability of the true class.
 	LogLoss float64 `json:"log_loss"`
+	// Temperature is the softmax temperature fitted on the validation data and folded into
+	// the model (1 = no change; > 1 softens over-confident probabilities).
+	Temperature float64 `json:"temperature"`
 	// Baseline is the naive model that always predicts the training data's most frequent class.
 	Baseline BaselineScore `json:"baseline"`
 }

@@ -211,7 +211,7 @@ func (p *post) evalClassification(d *data, out []float32, K int) (Metrics, float
 	acc, macro, per, cm := classScores(p.Classes, truth, pred)
 	bacc, bmacro, _, _ := classScores(p.Classes, truth, base)
 	cmet := &ClassificationMetrics{Classes: p.Classes, Accuracy: acc, MacroF1: macro, PerClass: per, Confusion: cm,
-		ECE: ece(conf, correct), LogLoss: nll / float64(max(len(truth), 1)),
+		ECE: ece(conf, correct), LogLoss: nll / float64(max(len(truth), 1)), Temperature: p.Temperature,
 		Baseline: BaselineScore{Name: "majority class", Accuracy: bacc, MacroF1: bmacro}}
 	return Metrics{Task: Classification, Rows: len(truth), Classification: cmet}, macro, nil
 }
