@@ -26,17 +26,15 @@ type File struct {
 	done  bool
 }
 
-// Create starts writing path. Call Commit to publish it, or Abort (safe to defer) to discard it.
+// Create starts writing path; its folder must exist. Call Commit to publish it, or Abort (safe to defer) to discard it.
 func Create(path string) (*File, error) {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, err)
-	}
 	prefix := "." + filepath.Base(path) + marker + strconv.Itoa(os.Getpid()) + "-"
 	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
+	_ = f.Chmod(0o644) // CreateTemp makes 0600; these are ordinary data files (ignored where unsupported)
 	return &File{File: f, final: path}, nil
 }
 
@@ -61,6 +59,10 @@ func (f *File) Commit() error {
 	if err := os.Rename(f.File.Name(), f.final); err != nil {
 		os.Remove(f.File.Name())
 		return fmt.Errorf("publish %s: %w", f.final, err)
+	}
+	if d, err := os.Open(filepath.Dir(f.final)); err == nil { // persist the rename (not possible on every OS)
+		_ = d.Sync()
+		_ = d.Close()
 	}
 	return nil
 }

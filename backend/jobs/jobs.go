@@ -426,8 +426,8 @@ func (r *Runner) finish(t *task, result any, err error) {
 	r.mu.Lock()
 	delete(r.live, j.ID)
 	r.mu.Unlock()
+	r.forward(j) // listeners see the final state before waiters resume
 	close(t.done)
-	r.forward(j)
 	r.log.Info("job finished", "job", j.ID, "kind", j.Kind, "status", j.Status, "error", j.Error)
 }
 

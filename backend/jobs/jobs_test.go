@@ -260,6 +260,7 @@ func TestChildWritesSlowly(t *testing.T) {
 	}
 	r := New(st, Options{Workers: 1})
 	r.Run(context.Background(), Spec{Kind: "test.slowwrite"}, func(ctx context.Context, p *Progress) (any, error) {
+		os.MkdirAll(filepath.Join(dir, "machines", "m1"), 0o755)
 		f, err := atomicfile.Create(filepath.Join(dir, "machines", "m1", "seed.parquet"))
 		if err != nil {
 			return nil, err

@@ -126,6 +126,9 @@ func (s *Service) insert(ctx context.Context, p profiles.Profile) (Machine, erro
 	if err := store.InsertMachine(ctx, tx, row); err != nil {
 		return Machine{}, err
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Machine{}, fmt.Errorf("create machine folder: %w", err)
+	}
 	if err := atomicfile.WriteFile(filepath.Join(dir, ProfileFile), body); err != nil {
 		os.RemoveAll(dir)
 		return Machine{}, err
