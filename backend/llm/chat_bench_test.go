@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -24,7 +25,8 @@ const benchTokens = 128
 //	engine/warm   Engine.Chat with the same conversation each time (prompt reused from the KV cache)
 //
 // Metrics: tokens/s over the whole call, and ttft-µs, the time from the call to the first
-// piece of text. The overhead target is ≤ 5 % between yzma and engine/cold.
+// piece of text. interleaved alternates yzma and engine/cold calls and reports the engine's
+// median overhead; the target is ≤ 5 %.
 func BenchmarkStreamingOverhead(b *testing.B) {
 	requireLlama(b)
 	path := writeTiny(b, gguftest.TinyOptions{ContextLength: 1024})
@@ -88,9 +90,11 @@ func BenchmarkStreamingOverhead(b *testing.B) {
 		}
 		report(b, ttft)
 	})
-	// interleaved alternates one plain-loop call and one engine/cold call per iteration, so
-	// both see the same load on a busy machine, and reports the engine's overhead in percent
-	// of the plain loop's time.
+	// interleaved runs one plain-loop call and one engine/cold call per iteration, in
+	// alternating order, so both see the same load on a busy machine. overhead-% is the
+	// median over iterations of the engine's time relative to the plain loop's (robust to
+	// the bursts of other processes); ttft-overhead-µs the median difference of the times to
+	// the first piece.
 	b.Run("interleaved", func(b *testing.B) {
 		cp := llama.ContextDefaultParams()
 		cp.NCtx, cp.NBatch, cp.NUbatch, cp.NSeqMax, cp.NThreads, cp.NThreadsBatch = 512, 512, 512, 1, 1, 1
@@ -99,31 +103,57 @@ func BenchmarkStreamingOverhead(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer llama.Free(lctx)
-		var plain, engine, plainTTFT, engineTTFT time.Duration
+		var plain, engine time.Duration
+		var ratios, ttftDiffs, plainTTFT []float64
 		i := 0
 		for b.Loop() {
 			msgs := []Message{{Role: RoleSystem, Content: system(i)}, {Role: RoleUser, Content: question}}
-			i++
-			t0 := time.Now()
-			plainTTFT += plainDecode(b, e.model, lctx, FormatChat(TemplateChatML, msgs, true), benchTokens, func(p string) { sink += len(p) })
-			t1 := time.Now()
-			res, err := e.Chat(context.Background(), ChatRequest{Messages: msgs, IgnoreEOS: true}, onPiece)
-			t2 := time.Now()
-			if err != nil || res.Tokens != benchTokens {
-				b.Fatalf("%+v, %v", res, err)
+			var tp, te, fp, fe time.Duration
+			runPlain := func() {
+				t0 := time.Now()
+				fp = plainDecode(b, e.model, lctx, FormatChat(TemplateChatML, msgs, true), benchTokens, func(p string) { sink += len(p) })
+				tp = time.Since(t0)
 			}
-			plain += t1.Sub(t0)
-			engine += t2.Sub(t1)
-			engineTTFT += res.FirstToken
+			runEngine := func() {
+				t0 := time.Now()
+				res, err := e.Chat(context.Background(), ChatRequest{Messages: msgs, IgnoreEOS: true}, onPiece)
+				te = time.Since(t0)
+				if err != nil || res.Tokens != benchTokens {
+					b.Fatalf("%+v, %v", res, err)
+				}
+				fe = res.FirstToken
+			}
+			if i%2 == 0 {
+				runPlain()
+				runEngine()
+			} else {
+				runEngine()
+				runPlain()
+			}
+			i++
+			plain += tp
+			engine += te
+			ratios = append(ratios, te.Seconds()/tp.Seconds())
+			ttftDiffs = append(ttftDiffs, float64((fe - fp).Microseconds()))
+			plainTTFT = append(plainTTFT, float64(fp.Microseconds()))
 		}
 		n := float64(b.N * benchTokens)
 		b.ReportMetric(n/plain.Seconds(), "yzma-tokens/s")
 		b.ReportMetric(n/engine.Seconds(), "engine-tokens/s")
-		b.ReportMetric(100*(engine.Seconds()/plain.Seconds()-1), "overhead-%")
-		b.ReportMetric(float64(plainTTFT.Microseconds())/float64(b.N), "yzma-ttft-µs")
-		b.ReportMetric(float64(engineTTFT.Microseconds())/float64(b.N), "engine-ttft-µs")
+		b.ReportMetric(100*(median(ratios)-1), "overhead-%")
+		b.ReportMetric(median(ttftDiffs), "ttft-overhead-µs")
+		b.ReportMetric(median(plainTTFT), "yzma-ttft-µs")
 	})
 	runtime.KeepAlive(sink)
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
 }
 
 func report(b *testing.B, ttft time.Duration) {
@@ -131,8 +161,8 @@ func report(b *testing.B, ttft time.Duration) {
 	b.ReportMetric(float64(ttft.Microseconds())/float64(b.N), "ttft-µs")
 }
 
-// plainDecode is the loop of PLATFORM-NOTES.md written straight against yzma: it returns the
-// time to the first piece.
+// plainDecode is the loop of PLATFORM-NOTES.md written straight against yzma, with the UTF-8
+// hold-back every streaming loop needs; it returns the time to the first piece of text.
 func plainDecode(b *testing.B, m *Model, lctx llama.Context, prompt string, n int, onPiece func(string)) time.Duration {
 	start := time.Now()
 	mem, _ := llama.GetMemory(lctx)
@@ -146,15 +176,20 @@ func plainDecode(b *testing.B, m *Model, lctx llama.Context, prompt string, n in
 	defer llama.SamplerFree(sampler)
 	var ttft time.Duration
 	buf := make([]byte, 256)
+	var pending []byte
 	next := make([]llama.Token, 1)
 	for i := 0; i < n; i++ {
 		tok := llama.SamplerSample(sampler, lctx, -1)
 		k := llama.TokenToPiece(m.vocab, tok, buf, 0, false)
-		if k > 0 {
-			onPiece(string(buf[:k]))
-		}
-		if i == 0 {
-			ttft = time.Since(start)
+		// Text for a UI must be valid UTF-8: hold back an incomplete character, as any
+		// streaming loop has to (the tiny model often emits byte tokens).
+		pending = append(pending, buf[:max(k, 0)]...)
+		if c := completeUTF8(pending); c > 0 {
+			onPiece(string(pending[:c]))
+			pending = append(pending[:0], pending[c:]...)
+			if ttft == 0 {
+				ttft = time.Since(start)
+			}
 		}
 		next[0] = tok
 		if rc, err := llama.Decode(lctx, llama.BatchGetOne(next)); err != nil || rc != 0 {
