@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -260,6 +261,61 @@ func (c *cli) fleetCommand() *cobra.Command {
 			})
 		},
 	}
-	cmd.AddCommand(initCmd)
+	var full bool
+	boot := &cobra.Command{
+		Use:   "bootstrap",
+		Short: "Take the built-in fleet through seed, TVAE, synthetic data, validation and models (fast settings)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			core, err := c.open(cmd.Context(), c.stderr)
+			if err != nil {
+				return err
+			}
+			defer core.Close()
+			start := time.Now()
+			st, err := (&Fleet{c: core}).Bootstrap(cmd.Context(), full)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stderr, "bootstrapping %d machines on %d workers\n", len(st.Jobs), core.Jobs.Workers())
+			type item struct {
+				MachineID string  `json:"machine_id"`
+				Status    string  `json:"status"`
+				Error     string  `json:"error,omitempty"`
+				Seconds   float64 `json:"seconds"`
+			}
+			var items []item
+			failed := 0
+			for _, j := range st.Jobs {
+				final, err := core.Jobs.Wait(cmd.Context(), j.ID)
+				if err != nil {
+					return err
+				}
+				it := item{MachineID: *final.MachineID, Status: final.Status, Error: final.Error}
+				if final.StartedAt != nil && final.FinishedAt != nil {
+					it.Seconds = store.ParseTime(*final.FinishedAt).Sub(store.ParseTime(*final.StartedAt)).Seconds()
+				}
+				if final.Status != store.JobSucceeded {
+					failed++
+				}
+				fmt.Fprintf(c.stderr, "%-36s %-10s %6.1fs %s\n", it.MachineID, it.Status, it.Seconds, it.Error)
+				items = append(items, it)
+			}
+			out := map[string]any{"machines": st.Machines, "bootstrapped": len(items) - failed, "failed": failed,
+				"seconds": time.Since(start).Seconds(), "items": items, "settings": map[bool]string{true: "full", false: "fast"}[full]}
+			if err := c.print(out, func(w io.Writer) {
+				fmt.Fprintf(w, "fleet bootstrap: %d machines ready, %d failed, %.0fs\n", len(items)-failed, failed, time.Since(start).Seconds())
+			}); err != nil {
+				return err
+			}
+			if failed > 0 {
+				return silentExit{ExitFailure}
+			}
+			return nil
+		},
+	}
+	boot.Flags().Bool("fast", true, "fast settings (the default): 4,000 seed rows, 40 TVAE epochs, small synthetic sets")
+	boot.Flags().BoolVar(&full, "full", false, "full settings: 10,000 seed rows, 300 TVAE epochs, 35,000/7,500/7,500 synthetic rows")
+	cmd.AddCommand(initCmd, boot)
 	return cmd
 }

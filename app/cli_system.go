@@ -66,7 +66,7 @@ func (c *cli) doctorCommand() *cobra.Command {
 
 func (c *cli) serveCommand() *cobra.Command {
 	var addr, role string
-	var allowRemote bool
+	var allowRemote, bootstrap bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the UI and the services over HTTP (headless)",
@@ -85,6 +85,11 @@ func (c *cli) serveCommand() *cobra.Command {
 			}
 			defer core.Close()
 			core.Log = slog.New(fanoutStderrInfo(core.Log, c.stderr))
+			if bootstrap {
+				if _, err := core.AutoBootstrap(cmd.Context()); err != nil {
+					return err
+				}
+			}
 			return core.Serve(cmd.Context(), addr, HTTPOptions{Assets: c.assets, Caller: Caller{User: "http", Role: r}, AllowRemote: allowRemote},
 				func(a net.Addr) {
 					fmt.Fprintf(c.stderr, "PdM Studio serving on http://%s (data dir %s)\n", a, core.Dir.Root)
@@ -94,6 +99,7 @@ func (c *cli) serveCommand() *cobra.Command {
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8765", "address to listen on")
 	cmd.Flags().StringVar(&role, "role", "admin", "role of HTTP callers until user accounts exist: admin, operator or viewer")
 	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback --addr (there are no user accounts yet)")
+	cmd.Flags().BoolVar(&bootstrap, "bootstrap", false, "on an empty data dir, bootstrap the demo fleet in the background (the desktop does this by default)")
 	return cmd
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pdmstudio/backend/datadir"
+	"pdmstudio/backend/fleet"
 	"pdmstudio/backend/jobs"
 	"pdmstudio/backend/machines"
 	"pdmstudio/backend/onboard"
@@ -107,6 +108,32 @@ func (c *Core) Machines() *machines.Service {
 		}
 		return false, nil
 	}}
+}
+
+// Bootstrapper returns the demo-fleet bootstrapper.
+func (c *Core) Bootstrapper() *fleet.Bootstrapper {
+	return &fleet.Bootstrapper{Workflow: c.Workflow, Registry: c.Registry}
+}
+
+// settingBootstrap records that the demo fleet was bootstrapped (or skipped) on this data dir.
+const settingBootstrap = "fleet.bootstrap"
+
+// AutoBootstrap starts the demo-fleet bootstrap on the first start of an empty data dir (no
+// machines, never bootstrapped or skipped before). It returns whether it started.
+func (c *Core) AutoBootstrap(ctx context.Context) (bool, error) {
+	if v, ok, err := c.Store.GetSetting(ctx, settingBootstrap); err != nil || ok && v != "" {
+		return false, err
+	}
+	ms, err := c.Machines().List(ctx)
+	if err != nil || len(ms) > 0 {
+		return false, err
+	}
+	if err := c.Store.SetSetting(ctx, settingBootstrap, "started"); err != nil {
+		return false, err
+	}
+	js, err := c.Bootstrapper().Start(ctx, fleet.FastSettings)
+	c.Log.Info("bootstrapping the demo fleet", "jobs", len(js))
+	return err == nil, err
 }
 
 // Dispatcher returns the dispatcher over c's services and the permission table.

@@ -114,7 +114,9 @@ var permissions = map[string]Permission{
 	"Machines.Update":          PermOperate,
 	"Machines.Delete":          PermAdminister,
 
-	"Fleet.Init": PermOperate,
+	"Fleet.Init":          PermOperate,
+	"Fleet.Bootstrap":     PermOperate,
+	"Fleet.SkipBootstrap": PermOperate,
 
 	"Datasets.List":        PermView,
 	"Datasets.Stats":       PermView,

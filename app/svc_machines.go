@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+
 	"encoding/base64"
 	"encoding/json"
+	"pdmstudio/backend/fleet"
+	"pdmstudio/backend/jobs"
 
 	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/machines"
@@ -188,4 +191,47 @@ type InitResult struct {
 func (f *Fleet) Init(ctx context.Context) (InitResult, error) {
 	c, e, err := f.c.Machines().InitFleet(ctx)
 	return InitResult{Created: c, Existing: e}, err
+}
+
+// BootstrapStatus says where the demo-fleet bootstrap stands.
+type BootstrapStatus struct {
+	Jobs     []jobs.Job `json:"jobs"`     // the bootstrap jobs started now (Bootstrap) or cancelled (Skip)
+	Machines int        `json:"machines"` // machines in the fleet
+}
+
+// Bootstrap creates the built-in machines and takes each one through seed data, TVAE, synthetic
+// sets, validation and models, one background job per machine (fast settings unless full is
+// true). Machines already done are skipped.
+func (f *Fleet) Bootstrap(ctx context.Context, full bool) (BootstrapStatus, error) {
+	s := fleet.FastSettings
+	if full {
+		s = fleet.FullSettings
+	}
+	js, err := f.c.Bootstrapper().Start(ctx, s)
+	if err != nil {
+		return BootstrapStatus{}, err
+	}
+	ms, _ := f.c.Machines().List(ctx)
+	return BootstrapStatus{Jobs: js, Machines: len(ms)}, nil
+}
+
+// SkipBootstrap cancels the bootstrap jobs still queued or running and remembers not to start
+// them again on the next start.
+func (f *Fleet) SkipBootstrap(ctx context.Context) (BootstrapStatus, error) {
+	if err := f.c.Store.SetSetting(ctx, settingBootstrap, "skipped"); err != nil {
+		return BootstrapStatus{}, err
+	}
+	var cancelled []jobs.Job
+	for _, status := range []string{store.JobQueued, store.JobRunning} {
+		js, err := f.c.Jobs.List(ctx, store.JobFilter{Kind: fleet.JobKind, Status: status, Limit: 1000})
+		if err != nil {
+			return BootstrapStatus{}, err
+		}
+		for _, j := range js {
+			if f.c.Jobs.Cancel(ctx, j.ID) == nil {
+				cancelled = append(cancelled, j)
+			}
+		}
+	}
+	return BootstrapStatus{Jobs: cancelled}, nil
 }

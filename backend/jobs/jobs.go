@@ -462,6 +462,24 @@ func (r *Runner) heartbeat() {
 type Progress struct {
 	r *Runner
 	t *task
+	// lo and hi map the fractions this handle reports into part of the job's range; prefix is
+	// put before its stage names (see Sub).
+	lo, hi float64
+	prefix string
+}
+
+func (p *Progress) span() (float64, float64) {
+	if p.lo == 0 && p.hi == 0 {
+		return 0, 1
+	}
+	return p.lo, p.hi
+}
+
+// Sub returns a handle for one step of a multi-step job: its fractions 0..1 map onto lo..hi of
+// this handle's range, and its stage names get prefix in front (e.g. "motor_x: ").
+func (p *Progress) Sub(lo, hi float64, prefix string) *Progress {
+	a, b := p.span()
+	return &Progress{r: p.r, t: p.t, lo: a + (b-a)*lo, hi: a + (b-a)*hi, prefix: p.prefix + prefix}
 }
 
 // JobID is the id of the job this handle reports for.
@@ -473,15 +491,17 @@ func (p *Progress) JobID() string { return p.t.job.ID }
 func (p *Progress) Report(stage string, fraction float64, metrics map[string]any) {
 	t := p.t
 	now := time.Now()
-	t.mu.Lock()
-	if stage != "" {
-		t.job.Stage = stage
-	}
 	if fraction < 0 {
 		fraction = 0
 	}
 	if fraction > 1 {
 		fraction = 1
+	}
+	lo, hi := p.span()
+	fraction = lo + (hi-lo)*fraction
+	t.mu.Lock()
+	if stage != "" {
+		t.job.Stage = p.prefix + stage
 	}
 	t.job.Progress = fraction
 	for k, v := range metrics {
@@ -522,5 +542,9 @@ func (p *Progress) Stage(stage string) {
 	p.t.mu.Lock()
 	f := p.t.job.Progress
 	p.t.mu.Unlock()
+	lo, hi := p.span()
+	if hi > lo {
+		f = (f - lo) / (hi - lo)
+	}
 	p.Report(stage, f, nil)
 }

@@ -170,7 +170,9 @@ func (w *Workflow) SubmitSeed(ctx context.Context, machineID string, opts SeedOp
 		return jobs.Job{}, apperr.BadInput("samples out of range", apperr.FieldError{Field: "samples",
 			Message: fmt.Sprintf("must be between %d and %d, got %d", simulate.MinRows, simulate.MaxRows, opts.Samples)})
 	}
-	return w.Jobs.Submit(ctx, jobs.Spec{Kind: "seed", MachineID: machineID, Params: opts}, w.seedFunc(machineID, opts))
+	return w.Jobs.Submit(ctx, jobs.Spec{Kind: "seed", MachineID: machineID, Params: opts}, func(ctx context.Context, p *jobs.Progress) (any, error) {
+		return w.RunSeed(ctx, p, machineID, opts)
+	})
 }
 
 // stageRun wraps a workflow step: the stage is running while fn runs, then done or failed.
@@ -195,8 +197,9 @@ func (w *Workflow) stageRun(ctx context.Context, machineID, stage string, fn fun
 	return res, nil
 }
 
-func (w *Workflow) seedFunc(machineID string, opts SeedOptions) jobs.Func {
-	return func(ctx context.Context, p *jobs.Progress) (any, error) {
+// RunSeed generates a machine's seed data inside a running job (the seed stage follows it).
+func (w *Workflow) RunSeed(ctx context.Context, p *jobs.Progress, machineID string, opts SeedOptions) (any, error) {
+	{
 		return w.stageRun(ctx, machineID, "seed", func() (string, any, error) {
 			start := time.Now()
 			prof, err := w.Machines.Profile(ctx, machineID)

@@ -84,10 +84,18 @@ func (w *Workflow) SubmitTrain(ctx context.Context, machineID string, opts Train
 	if len(fields) > 0 {
 		return jobs.Job{}, apperr.BadInput("invalid training options", fields...)
 	}
-	to := tvae.Options{Epochs: opts.Epochs, BatchSize: opts.BatchSize, Seed: opts.Seed}
 	return w.Jobs.Submit(ctx, jobs.Spec{Kind: "tvae.train", MachineID: machineID, Params: opts}, func(ctx context.Context, p *jobs.Progress) (any, error) {
-		return w.stageRun(ctx, machineID, "trained", func() (string, any, error) { return w.train(ctx, p, machineID, to) })
+		return w.RunTrain(ctx, p, machineID, opts)
 	})
+}
+
+// RunTrain trains a machine's TVAE inside a running job (the trained stage follows it).
+func (w *Workflow) RunTrain(ctx context.Context, p *jobs.Progress, machineID string, opts TrainOptions) (any, error) {
+	if opts.Seed == 0 {
+		opts.Seed = 42
+	}
+	to := tvae.Options{Epochs: opts.Epochs, BatchSize: opts.BatchSize, Seed: opts.Seed}
+	return w.stageRun(ctx, machineID, "trained", func() (string, any, error) { return w.train(ctx, p, machineID, to) })
 }
 
 func exists(p string) bool { _, err := os.Stat(p); return err == nil }
@@ -213,8 +221,13 @@ func (w *Workflow) SubmitGenerate(ctx context.Context, machineID string, opts Ge
 		return jobs.Job{}, apperr.BadInput("invalid dataset sizes", fields...)
 	}
 	return w.Jobs.Submit(ctx, jobs.Spec{Kind: "tvae.generate", MachineID: machineID, Params: opts}, func(ctx context.Context, p *jobs.Progress) (any, error) {
-		return w.stageRun(ctx, machineID, "synthetic", func() (string, any, error) { return w.generate(ctx, p, machineID, opts) })
+		return w.RunGenerate(ctx, p, machineID, opts)
 	})
+}
+
+// RunGenerate samples a machine's synthetic sets inside a running job (opts already checked).
+func (w *Workflow) RunGenerate(ctx context.Context, p *jobs.Progress, machineID string, opts GenerateOptions) (any, error) {
+	return w.stageRun(ctx, machineID, "synthetic", func() (string, any, error) { return w.generate(ctx, p, machineID, opts) })
 }
 
 func (w *Workflow) generate(ctx context.Context, p *jobs.Progress, machineID string, opts GenerateOptions) (string, any, error) {

@@ -67,11 +67,16 @@ func (w *Workflow) SubmitValidate(ctx context.Context, machineID string) (jobs.J
 		}
 	}
 	return w.Jobs.Submit(ctx, jobs.Spec{Kind: "tvae.validate", MachineID: machineID}, func(ctx context.Context, p *jobs.Progress) (any, error) {
-		return w.stageRun(ctx, machineID, "validated", func() (string, any, error) { return w.validate(ctx, p, machineID) })
+		return w.RunValidate(ctx, p, machineID, quality.Options{Seed: 1})
 	})
 }
 
-func (w *Workflow) validate(ctx context.Context, p *jobs.Progress, machineID string) (string, any, error) {
+// RunValidate validates a machine's synthetic train set inside a running job.
+func (w *Workflow) RunValidate(ctx context.Context, p *jobs.Progress, machineID string, opts quality.Options) (any, error) {
+	return w.stageRun(ctx, machineID, "validated", func() (string, any, error) { return w.validate(ctx, p, machineID, opts) })
+}
+
+func (w *Workflow) validate(ctx context.Context, p *jobs.Progress, machineID string, opts quality.Options) (string, any, error) {
 	start := time.Now()
 	p.Report("reading datasets", 0.02, nil)
 	real, err := w.Table(ctx, machineID, KindSeed)
@@ -83,7 +88,7 @@ func (w *Workflow) validate(ctx context.Context, p *jobs.Progress, machineID str
 		return "", nil, err
 	}
 	p.Report("column shapes, pair trends, TSTR and detection", 0.1, nil)
-	rep, err := quality.Evaluate(ctx, real, syn, quality.Options{Seed: 1})
+	rep, err := quality.Evaluate(ctx, real, syn, opts)
 	if err != nil {
 		return "", nil, err
 	}

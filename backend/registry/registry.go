@@ -105,12 +105,16 @@ func (r *Registry) SubmitTrain(ctx context.Context, machineID string, opts Train
 		opts.Seed = 1
 	}
 	return r.Workflow.Jobs.Submit(ctx, jobs.Spec{Kind: "models.train", MachineID: machineID, Params: opts},
-		func(ctx context.Context, p *jobs.Progress) (any, error) { return r.train(ctx, p, machineID, opts) })
+		func(ctx context.Context, p *jobs.Progress) (any, error) { return r.RunTrain(ctx, p, machineID, opts) })
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
-func (r *Registry) train(ctx context.Context, p *jobs.Progress, machineID string, opts TrainOptions) (any, error) {
+// RunTrain trains a machine's models inside a running job (the models stage follows it).
+func (r *Registry) RunTrain(ctx context.Context, p *jobs.Progress, machineID string, opts TrainOptions) (any, error) {
+	if len(opts.Tasks) == 0 {
+		opts.Tasks = slices.Clone(ml.Tasks)
+	}
 	bg := context.WithoutCancel(ctx)
 	ms := r.Workflow.Machines
 	ms.SetStage(bg, machineID, "models", store.StageRunning, "")
