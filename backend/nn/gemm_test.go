@@ -188,3 +188,32 @@ func BenchmarkGemm(b *testing.B) {
 		}
 	}
 }
+
+// TestAsmKernelsAgree: the AVX2 and AVX-512 kernels both sum each element over k in order
+// with fused multiply-adds, so they give bit-identical products (a model trained on either
+// CPU is the same).
+func TestAsmKernelsAgree(t *testing.T) {
+	ks := kernels()
+	if len(ks) < 3 {
+		t.Skip("needs both assembly kernels")
+	}
+	r := NewRNG(4)
+	a := randMat[float32](r, 77, 131, 131)
+	b := randMat[float32](r, 131, 45, 45)
+	defer func(k *microKernel) { active = k }(active)
+	var ref []float32
+	for _, k := range ks[:2] {
+		active = k
+		c := NewMat[float32](77, 45)
+		Gemm(false, false, a, b, c, false)
+		if ref == nil {
+			ref = c.Data
+			continue
+		}
+		for i := range ref {
+			if ref[i] != c.Data[i] {
+				t.Fatalf("%s differs from %s at %d: %v vs %v", k.name, ks[0].name, i, c.Data[i], ref[i])
+			}
+		}
+	}
+}

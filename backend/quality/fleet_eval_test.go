@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/profiles"
 	"pdmstudio/backend/simulate"
 	"pdmstudio/backend/tvae"
@@ -61,15 +63,37 @@ func TestFleetQuality(t *testing.T) {
 		if d := os.Getenv("PDM_QUALITY_DECODING"); d != "" {
 			o.Decoding = d
 		}
-		start := time.Now()
-		m, err := tvae.Fit(ctx, real, o, nil)
-		if err != nil {
-			t.Fatal(err)
+		if l := os.Getenv("PDM_QUALITY_LATENT"); l != "" {
+			o.Latent = l
 		}
-		fit := time.Since(start)
-		syn, err := m.Sample(rows, 2, nil)
-		if err != nil {
-			t.Fatal(err)
+		// PDM_QUALITY_CACHE: a folder to keep the synthetic tables in, to re-score them
+		// without refitting.
+		cache := ""
+		if dir := os.Getenv("PDM_QUALITY_CACHE"); dir != "" {
+			cache = filepath.Join(dir, fmt.Sprintf("%s_%d_%d_%s_%s.parquet", p.MachineID, rows, epochs, o.Decoding, o.Latent))
+		}
+		var syn *datasets.Table
+		var fit time.Duration
+		width, loss := 0, 0.0
+		if cache != "" {
+			syn, _ = datasets.ReadParquet(cache)
+		}
+		if syn == nil {
+			start := time.Now()
+			m, err := tvae.Fit(ctx, real, o, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fit = time.Since(start)
+			width, loss = m.Transformer.Width, m.LossHistory[len(m.LossHistory)-1]
+			if syn, err = m.Sample(rows, 2, nil); err != nil {
+				t.Fatal(err)
+			}
+			if cache != "" {
+				if err := datasets.WriteParquet(cache, syn); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		rep, err := Evaluate(ctx, real, syn, Options{Seed: 3})
 		if err != nil {
@@ -84,9 +108,24 @@ func TestFleetQuality(t *testing.T) {
 			cls = append(cls, fmt.Sprintf("%s:%.2f/%.2f=%s", c.Class, c.F1Synthetic, c.F1Real, r))
 		}
 		t.Logf("%-34s cols %2d width %3d fit %5.1fs | overall %.3f shapes %.3f pairs %.3f | TSTR macro %.2f min %.2f [%s] | detection AUC %.3f trees %.3f | loss %.2f",
-			p.MachineID, len(real.Columns), m.Transformer.Width, fit.Seconds(), rep.Overall, rep.ColumnShapes, rep.ColumnPairTrends,
+			p.MachineID, len(real.Columns), width, fit.Seconds(), rep.Overall, rep.ColumnShapes, rep.ColumnPairTrends,
 			rep.TSTR.MacroRatio, rep.TSTR.MinRatio, strings.Join(cls, " "), rep.Detection.ROCAUC, rep.Detection.TreesROCAUC,
-			m.LossHistory[len(m.LossHistory)-1])
+			loss)
+		if os.Getenv("PDM_QUALITY_LOO") != "" {
+			// Leave one column out: how much does the logistic detector lose without it?
+			var all []pairCols
+			for _, c := range rep.Columns {
+				all = append(all, pairCols{name: c.Column, kind: c.Kind, real: real.Column(c.Column), syn: syn.Column(c.Column)})
+			}
+			for i := range all {
+				rest := append(append([]pairCols(nil), all[:i]...), all[i+1:]...)
+				d, err := detect(ctx, real, syn, rest, 10_000, 1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("    without %-28s detection AUC %.3f", all[i].name, d.ROCAUC)
+			}
+		}
 		if os.Getenv("PDM_QUALITY_DETAIL") != "" {
 			for _, c := range rep.Columns {
 				// Which columns give the synthetic rows away on their own?

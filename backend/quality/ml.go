@@ -344,7 +344,14 @@ func detect(ctx context.Context, real, syn *datasets.Table, cols []pairCols, max
 	rng := nn.NewRNG(nn.DeriveSeed(seed, 12))
 	rRows := subsample(real.NumRows(), maxRows, rng)
 	sRows := subsample(syn.NumRows(), maxRows, rng)
+	// As SDMetrics' HyperTransformer prepares the data: only text columns are categorical
+	// (one-hot); ints, bools (0/1), floats and timestamps are numbers.
 	cats := categoryIndex(cols)
+	for f, c := range cols {
+		if c.real.Type != datasets.String {
+			cats[f] = nil
+		}
+	}
 	xr := featureMatrix(cols, false, rRows, cats)
 	xs := featureMatrix(cols, true, sRows, cats)
 	n := len(rRows) + len(sRows)
@@ -370,7 +377,7 @@ func detect(ctx context.Context, real, syn *datasets.Table, cols []pairCols, max
 			fold[i] = k % folds
 		}
 	}
-	d := &Detection{Method: "logistic regression (SDMetrics LogisticDetection: mean imputer, robust scaler, L2, C = 1)",
+	d := &Detection{Method: "logistic regression (SDMetrics LogisticDetection: text one-hot, other columns numeric, mean imputer, robust scaler, L2, C = 1)",
 		Folds: folds, RealRows: len(rRows), Synthetic: len(sRows)}
 	aucs, treeAUCs := make([]float64, folds), make([]float64, folds)
 	errs := make([]error, folds)

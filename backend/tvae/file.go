@@ -72,9 +72,9 @@ func (m *Model) Encode(w io.Writer) error {
 		TrainRows: m.TrainRows, TableMeta: m.TableMeta}
 	var weights bytes.Buffer
 	if m.net64 != nil {
-		h.Params = writeParams(&weights, m.net64.params())
+		h.Params = writeParams(&weights, m.net64.tensors())
 	} else {
-		h.Params = writeParams(&weights, m.net32.params())
+		h.Params = writeParams(&weights, m.net32.tensors())
 	}
 	hj, err := json.Marshal(h)
 	if err != nil {
@@ -212,10 +212,10 @@ func Decode(data []byte) (*Model, error) {
 	rng := nn.NewRNG(0)
 	if o.Precision == "float64" {
 		m.net64 = newNetwork[float64](h.Transformer.Width, o, rng)
-		err = readParams(weights, h.Params, m.net64.params())
+		err = readParams(weights, h.Params, m.net64.tensors())
 	} else {
 		m.net32 = newNetwork[float32](h.Transformer.Width, o, rng)
-		err = readParams(weights, h.Params, m.net32.params())
+		err = readParams(weights, h.Params, m.net32.tensors())
 	}
 	if err != nil {
 		return nil, corrupt("%v", err)

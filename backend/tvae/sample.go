@@ -243,7 +243,8 @@ func (m *Model) generate(ctx context.Context, n int, rng *nn.RNG) (*decoded, err
 // returns σ as float32.
 func generateRaw[T nn.Float](ctx context.Context, net *network[T], raw nn.Mat[float32], batch int, rng *nn.RNG) ([]float32, error) {
 	bs := min(batch, raw.Rows)
-	z := nn.NewMat[T](bs, net.emb)
+	z, eps := nn.NewMat[T](bs, net.emb), nn.NewMat[T](bs, net.emb)
+	chol := nn.MatOf(net.emb, net.emb, net.zChol)
 	out := nn.NewMat[T](bs, raw.Cols)
 	var g []nn.Mat[T]
 	for _, l := range net.dec {
@@ -259,7 +260,13 @@ func generateRaw[T nn.Float](ctx context.Context, net *network[T], raw nn.Mat[fl
 		for i := range g {
 			gr[i] = g[i].RowSlice(0, r)
 		}
-		nn.FillNormal(rng, zr.Data)
+		// z = zMean + zChol·ε, row by row: Z = E·zCholᵀ + zMean.
+		er := eps.RowSlice(0, r)
+		nn.FillNormal(rng, er.Data)
+		for i := range r {
+			copy(zr.Row(i), net.zMean)
+		}
+		nn.Gemm(false, true, er, chol, zr, true)
 		net.decode(zr, gr, outr)
 		dst := raw.Data[b0*raw.Stride : (b0+r)*raw.Stride]
 		for i, v := range outr.Data {

@@ -27,6 +27,8 @@ import (
 	"math"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
+
 	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/nn"
@@ -48,18 +50,27 @@ type Options struct {
 	Seed uint64 `json:"seed"`
 	// Precision is "float32" (default, fastest) or "float64" (kept for comparison).
 	Precision string `json:"precision"`
-	// Decoding says how samples read one-hot spans (categories and modes): "argmax" (default)
-	// takes the most likely one as SDV does, "sample" draws from the decoder's softmax (more
-	// variety from an under-trained model, noisier labels from a trained one). The null flag
-	// is always drawn.
+	// Latent says where sampling draws latent vectors from: "prior" (default, SDV: N(0, I))
+	// or "fitted" (a Gaussian with the mean and covariance of the training rows' encodings,
+	// the moments of the aggregate posterior; no training row is reused). On the seed data
+	// "fitted" made no measurable difference.
+	Latent string `json:"latent"`
+	// Decoding says how samples read one-hot spans (categories and modes): "sample" (default)
+	// draws from the decoder's softmax, so category and mode shares follow the model's
+	// probabilities; "argmax" takes the most likely one as SDV does, which over-represents
+	// the likelier category wherever the decoder is unsure (on the seed data it made
+	// synthetic rows easier to detect). The null flag is always drawn.
 	Decoding string `json:"decoding"`
 	// Transform tunes the data transformer (forced column kinds, mixture subsample). Its
 	// Seed is ignored: the transformer is seeded from Seed.
 	Transform TransformOptions `json:"transform"`
 }
 
-// Values of Options.Decoding.
+// Values of Options.Latent and Options.Decoding.
 const (
+	LatentPrior  = "prior"
+	LatentFitted = "fitted"
+
 	DecodeSample = "sample"
 	DecodeArgmax = "argmax"
 )
@@ -68,7 +79,7 @@ const (
 func DefaultOptions() Options {
 	return Options{Epochs: 300, BatchSize: 500, EmbeddingDim: 128, CompressDims: []int{128, 128},
 		DecompressDims: []int{128, 128}, LearningRate: 1e-3, L2Scale: 1e-5, LossFactor: 2, Precision: "float32",
-		Decoding: DecodeArgmax}
+		Latent: LatentPrior, Decoding: DecodeSample}
 }
 
 // withDefaults fills zero fields from DefaultOptions and checks ranges.
@@ -101,6 +112,9 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Decoding == "" {
 		o.Decoding = d.Decoding
 	}
+	if o.Latent == "" {
+		o.Latent = d.Latent
+	}
 	bad := func(field, msg string) error {
 		return apperr.BadInput("invalid TVAE option", apperr.FieldError{Field: field, Message: msg})
 	}
@@ -119,6 +133,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, bad("loss_factor", "must be positive")
 	case o.Precision != "float32" && o.Precision != "float64":
 		return o, bad("precision", fmt.Sprintf("must be float32 or float64, got %q", o.Precision))
+	case o.Latent != LatentPrior && o.Latent != LatentFitted:
+		return o, bad("latent", fmt.Sprintf("must be %s or %s, got %q", LatentPrior, LatentFitted, o.Latent))
 	case o.Decoding != DecodeSample && o.Decoding != DecodeArgmax:
 		return o, bad("decoding", fmt.Sprintf("must be %s or %s, got %q", DecodeSample, DecodeArgmax, o.Decoding))
 	}
@@ -164,6 +180,9 @@ type network[T nn.Float] struct {
 	decOut *nn.Dense[T] // → Width raw outputs
 	sigma  []T          // Width; used at scalar positions, initialised to 0.1
 	gsigma []T
+	// Sampling draws z = zMean + zChol·ε (zChol lower-triangular, emb×emb row-major); the
+	// prior N(0, I) unless fitLatent matched them to the training encodings.
+	zMean, zChol []T
 	emb    int
 	sse    []float64 // per-chunk sums of squared scalar errors (scratch)
 }
@@ -186,7 +205,83 @@ func newNetwork[T nn.Float](width int, o Options, rng *nn.RNG) *network[T] {
 	for i := range n.sigma {
 		n.sigma[i] = 0.1
 	}
+	n.zMean, n.zChol = make([]T, n.emb), make([]T, n.emb*n.emb)
+	for i := range n.emb {
+		n.zChol[i*n.emb+i] = 1
+	}
 	return n
+}
+
+// tensors lists params and the latent sampling tensors: everything a model file holds.
+func (n *network[T]) tensors() []nn.Param[T] {
+	return append(n.params(), nn.Param[T]{Name: "latent.mean", Value: n.zMean}, nn.Param[T]{Name: "latent.chol", Value: n.zChol})
+}
+
+// fitLatent sets zMean and zChol to the mean and the Cholesky factor of the covariance of the
+// encodings of data's rows: Cov(μ(x)) + mean(σ²(x)) on the diagonal, i.e. the moments of the
+// aggregate posterior.
+func (n *network[T]) fitLatent(data nn.Mat[T], batch int) {
+	e := n.emb
+	sum := make([]float64, e)
+	sumSq := make([]float64, e*e) // Σ μμᵀ, lower triangle
+	varSum := make([]float64, e)
+	b := newBatch(n, min(batch, data.Rows), data.Cols)
+	for b0 := 0; b0 < data.Rows; b0 += b.x.Rows {
+		v := b
+		if r := min(b.x.Rows, data.Rows-b0); r < b.x.Rows {
+			v = b.view(r)
+		}
+		for i := range v.x.Rows {
+			copy(v.x.Row(i), data.Row(b0+i))
+		}
+		in := v.x
+		for i, l := range n.enc {
+			l.Forward(in, v.eh[i])
+			nn.ReLU(v.eh[i].Data, v.eh[i].Data)
+			in = v.eh[i]
+		}
+		n.encOut.Forward(in, v.ml)
+		for r := range v.x.Rows {
+			ml := v.ml.Row(r)
+			for i := range e {
+				mi := float64(ml[i])
+				sum[i] += mi
+				varSum[i] += math.Exp(float64(ml[e+i]))
+				row := sumSq[i*e : i*e+i+1]
+				for j := range row {
+					row[j] += mi * float64(ml[j])
+				}
+			}
+		}
+	}
+	rows := float64(data.Rows)
+	cov := mat.NewSymDense(e, nil)
+	for i := range e {
+		for j := 0; j <= i; j++ {
+			c := sumSq[i*e+j]/rows - sum[i]/rows*sum[j]/rows
+			if i == j {
+				c += varSum[i] / rows
+			}
+			cov.SetSym(i, j, c)
+		}
+	}
+	var ch mat.Cholesky
+	for jitter := 1e-8; !ch.Factorize(cov); jitter *= 10 {
+		for i := range e {
+			cov.SetSym(i, i, cov.At(i, i)+jitter)
+		}
+		if jitter > 1 {
+			return // keep the prior
+		}
+	}
+	var l mat.TriDense
+	ch.LTo(&l)
+	for i := range e {
+		n.zMean[i] = T(sum[i] / rows)
+		for j := 0; j <= i; j++ {
+			n.zChol[i*e+j] = T(l.At(i, j))
+		}
+	}
 }
 
 // params lists every trainable tensor in a fixed order (also the order of the model file).
@@ -432,9 +527,15 @@ func Fit(ctx context.Context, t *datasets.Table, opts Options, onEpoch func(Epoc
 		}
 		m.net64 = newNetwork[float64](tr.Width, o, rng)
 		m.LossHistory, err = train(ctx, m.net64, data, tr.Spans, o, rng, start, onEpoch)
+		if err == nil && o.Latent == LatentFitted {
+			m.net64.fitLatent(data, o.BatchSize)
+		}
 	} else {
 		m.net32 = newNetwork[float32](tr.Width, o, rng)
 		m.LossHistory, err = train(ctx, m.net32, enc, tr.Spans, o, rng, start, onEpoch)
+		if err == nil && o.Latent == LatentFitted {
+			m.net32.fitLatent(enc, o.BatchSize)
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -343,3 +343,35 @@ func TestConditionBudget(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestLatent: "fitted" stores a mean and a lower-triangular Cholesky factor with a positive
+// diagonal; "prior" keeps N(0, I).
+func TestLatent(t *testing.T) {
+	tb := seedData(t)
+	for _, latent := range []string{LatentFitted, LatentPrior} {
+		o := smallOptions(3)
+		o.Epochs = 2
+		o.Latent = latent
+		m, err := Fit(context.Background(), tb, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, l := m.net32.emb, m.net32.zChol
+		for i := range e {
+			for j := range e {
+				v := l[i*e+j]
+				switch {
+				case j > i && v != 0:
+					t.Fatalf("%s: chol[%d,%d] = %v above the diagonal", latent, i, j, v)
+				case i == j && !(v > 0):
+					t.Fatalf("%s: chol[%d,%d] = %v", latent, i, i, v)
+				case latent == LatentPrior && i != j && v != 0, latent == LatentPrior && i == j && v != 1:
+					t.Fatalf("prior: chol[%d,%d] = %v", i, j, v)
+				}
+			}
+		}
+		if _, err := m.Sample(100, 1, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
