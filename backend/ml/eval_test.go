@@ -77,7 +77,7 @@ func TestFleetEvaluation(t *testing.T) {
 				cells = append(cells, fmt.Sprintf("%s %.3f (maj %.3f) acc %.3f ece %.3f", man.Family, c.MacroF1, c.Baseline.MacroF1, c.Accuracy, c.ECE))
 			case RUL:
 				r := met.RUL
-				cells = append(cells, fmt.Sprintf("%s %.0f (mean %.0f, lin %.0f) cov %.2f", man.Family, r.RMSE, r.Baselines[0].RMSE, r.Baselines[len(r.Baselines)-1].RMSE, r.Coverage))
+				cells = append(cells, fmt.Sprintf("%s %.0f (mean %.0f, lin %.0f) nasa* %.1f (mean %.1f) cov %.2f", man.Family, r.RMSE, r.Baselines[0].RMSE, r.Baselines[len(r.Baselines)-1].RMSE, r.NASAScaled, r.Baselines[0].NASAScaled, r.Coverage))
 			case Anomaly:
 				a := met.Anomaly
 				cells = append(cells, fmt.Sprintf("%s auc %.3f P %.2f R %.2f far %.3f", man.Family, a.ROCAUC, a.Precision, a.Recall, a.FalseAlarmRate))
@@ -90,7 +90,7 @@ func TestFleetEvaluation(t *testing.T) {
 		lines = append(lines, "| "+strings.Join(cells, " | ")+" |")
 		t.Log(lines[len(lines)-1])
 	}
-	fmt.Printf("\n| machine | health state: macro-F1 (majority), accuracy, ECE | RUL RMSE (mean, linear), coverage | anomaly ROC-AUC, P/R, false alarms | forecast MAE/naive h1/h10, MAPE h1/h10, coverage |\n|---|---|---|---|---|\n%s\n", strings.Join(lines, "\n"))
+	fmt.Printf("\n| machine | health state: macro-F1 (majority), accuracy, ECE | RUL RMSE (mean, linear), scaled NASA (mean), coverage | anomaly ROC-AUC, P/R, false alarms | forecast MAE/naive h1/h10, MAPE h1/h10, coverage |\n|---|---|---|---|---|\n%s\n", strings.Join(lines, "\n"))
 	// Averages per task.
 	var f1, rr, auc, rel float64
 	var k float64

@@ -60,11 +60,13 @@ type BaselineScore struct {
 	MacroF1  float64 `json:"macro_f1,omitempty"`
 	MAE      float64 `json:"mae,omitempty"`
 	RMSE     float64 `json:"rmse,omitempty"`
-	// NASAScore is the asymmetric score of the PHM08 challenge (see RULMetrics).
-	NASAScore float64 `json:"nasa_score,omitempty"`
-	ROCAUC    float64 `json:"roc_auc,omitempty"`
-	Precision float64 `json:"precision,omitempty"`
-	Recall    float64 `json:"recall,omitempty"`
+	// NASAScore and NASAScaled are the asymmetric scores of the PHM08 challenge (see
+	// RULMetrics).
+	NASAScore  float64 `json:"nasa_score,omitempty"`
+	NASAScaled float64 `json:"nasa_score_scaled,omitempty"`
+	ROCAUC     float64 `json:"roc_auc,omitempty"`
+	Precision  float64 `json:"precision,omitempty"`
+	Recall     float64 `json:"recall,omitempty"`
 }
 
 // RULMetrics evaluates a remaining-useful-life regressor; errors are in the target's unit
@@ -74,8 +76,13 @@ type RULMetrics struct {
 	RMSE float64 `json:"rmse"`
 	// NASAScore is the mean over rows of exp(−d/13)−1 when the prediction is early (d < 0)
 	// and exp(d/10)−1 when it is late (d ≥ 0), d = predicted − true: late predictions cost
-	// more. Lower is better; it grows fast with large errors.
+	// more. Lower is better; it grows exponentially with the error, so with a target counted
+	// in hundreds of rows it reaches astronomic values.
 	NASAScore float64 `json:"nasa_score"`
+	// NASAScaled is the same score with the errors rescaled so that the training mean RUL is
+	// 100 units (d·100/mean), the scale of the C-MAPSS data the score was made for; use it to
+	// compare models across machines.
+	NASAScaled float64 `json:"nasa_score_scaled"`
 	// IntervalLevel is the nominal coverage of the prediction interval, Coverage the share of
 	// rows whose true value fell inside it, MeanWidth its mean width.
 	IntervalLevel float64 `json:"interval_level"`
@@ -204,11 +211,11 @@ func ece(conf []float64, correct []bool) float64 {
 	return e
 }
 
-// nasaScore is the mean PHM08 score of the errors d = predicted − true.
-func nasaScore(pred, truth []float64) float64 {
+// nasaScore is the mean PHM08 score of the errors d = (predicted − true)·scale.
+func nasaScore(pred, truth []float64, scale float64) float64 {
 	var s float64
 	for i := range pred {
-		d := pred[i] - truth[i]
+		d := (pred[i] - truth[i]) * scale
 		// Arguments are capped at 700 so that the score stays finite (e^700 ≈ 1e304).
 		if d < 0 {
 			s += math.Exp(min(-d/13, 700)) - 1

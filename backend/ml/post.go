@@ -261,15 +261,27 @@ func (p *post) evalRUL(d *data, x matrix, out []float32) (Metrics, float64, erro
 	}
 	n := len(truth)
 	mae, rmse := maeRMSE(pred, truth)
-	r := &RULMetrics{MAE: mae, RMSE: rmse, NASAScore: nanToZero(nasaScore(pred, truth)), IntervalLevel: p.Level}
+	scale := 1.0
+	if p.TrainMean > 0 {
+		scale = 100 / p.TrainMean
+	}
+	nasa := func(pr []float64) (float64, float64) {
+		return nanToZero(nasaScore(pr, truth, 1)), nanToZero(nasaScore(pr, truth, scale))
+	}
+	r := &RULMetrics{MAE: mae, RMSE: rmse, IntervalLevel: p.Level}
+	r.NASAScore, r.NASAScaled = nasa(pred)
 	if n > 0 {
 		r.Coverage, r.MeanWidth = float64(covered)/float64(n), width/float64(n)
 	}
 	bm, br := maeRMSE(mean, truth)
-	r.Baselines = append(r.Baselines, BaselineScore{Name: "training mean", MAE: bm, RMSE: br, NASAScore: nanToZero(nasaScore(mean, truth))})
+	bs := BaselineScore{Name: "training mean", MAE: bm, RMSE: br}
+	bs.NASAScore, bs.NASAScaled = nasa(mean)
+	r.Baselines = append(r.Baselines, bs)
 	if lin != nil {
 		lm, lr := maeRMSE(linear, truth)
-		r.Baselines = append(r.Baselines, BaselineScore{Name: "linear (ridge)", MAE: lm, RMSE: lr, NASAScore: nanToZero(nasaScore(linear, truth))})
+		ls := BaselineScore{Name: "linear (ridge)", MAE: lm, RMSE: lr}
+		ls.NASAScore, ls.NASAScaled = nasa(linear)
+		r.Baselines = append(r.Baselines, ls)
 	}
 	return Metrics{Task: RUL, Rows: n, RUL: r}, -rmse, nil
 }

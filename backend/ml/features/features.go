@@ -443,6 +443,15 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 		}
 	}
 	f := &Frame{F: len(p.Names), Seqs: seqs, p: p, cols: cols}
+	n := 0
+	for _, s := range seqs {
+		if last {
+			n += min(len(s.Rows), 1)
+		} else {
+			n += len(s.Rows)
+		}
+	}
+	f.Seq, f.Pos, f.Rows = make([]int, 0, n), make([]int, 0, n), make([]int, 0, n)
 	for si, s := range seqs {
 		if len(s.Rows) == 0 {
 			continue
