@@ -647,3 +647,21 @@ func TestPredictBatchConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// The same spec and seed give the same model, byte for byte.
+func TestFitDeterministic(t *testing.T) {
+	train := seedData(t, testMachine, 1000, 1)
+	var models [][]byte
+	for i := 0; i < 2; i++ {
+		spec := SeedSpec(Classification, train, nil, nil)
+		spec.Families, spec.Trees, spec.Seed = []string{FamilyGBT}, 20, 7
+		m, err := Fit(context.Background(), spec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, m.ONNX())
+	}
+	if string(models[0]) != string(models[1]) {
+		t.Error("two fits with the same seed differ")
+	}
+}
