@@ -24,6 +24,9 @@ GO_SRC := $(shell find . -name '*.go' -not -path './frontend/*' -not -path './.c
 	$(shell find backend -name '*.sql' -o -name '*.yaml' -o -name '*.md' 2>/dev/null) go.mod go.sum
 
 export PDMSTUDIO_REQUIRE_RUNTIMES ?= 1
+# Tests run from their package folders; point them at the libraries make fetched.
+export PDMSTUDIO_ORT_LIB ?= $(CURDIR)/models/onnxruntime/linux-x64/libonnxruntime.so.1
+export PDMSTUDIO_LLAMA_LIB ?= $(CURDIR)/models/llama/linux-x64
 
 .PHONY: run build serve test test-go test-frontend e2e smoke bench build-windows clean deps apt \
 	npm-deps runtimes frontend fuzz

@@ -35,6 +35,14 @@ type cli struct {
 	stderr  io.Writer
 }
 
+// exitCodeFor maps an error to the CLI exit code.
+func exitCodeFor(err error) int {
+	if apperr.KindOf(err) == apperr.KindBadInput {
+		return ExitBadInput
+	}
+	return ExitFailure
+}
+
 // silentExit ends a command with a code after it has printed its own output.
 type silentExit struct{ code int }
 
@@ -103,7 +111,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.AddCommand(c.versionCommand(), c.doctorCommand(), c.serveCommand(), c.jobsCommand(),
 		c.templatesCommand(), c.profileCommand(), c.machinesCommand(), c.fleetCommand(),
 		c.seedCommand(), c.dataCommand(), c.trainCommand(), c.generateCommand(), c.validateCommand(), c.synthCommand(),
-		c.modelsCommand(), c.predictCommand(), c.mlCommand())
+		c.modelsCommand(), c.predictCommand(), c.mlCommand(),
+		c.llmCommand(), c.chatCommand(), c.explainCommand(), c.analyzeCommand())
 	return root
 }
 

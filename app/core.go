@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"pdmstudio/backend/assistant"
 	"pdmstudio/backend/datadir"
 	"pdmstudio/backend/fleet"
 	"pdmstudio/backend/jobs"
@@ -24,8 +25,9 @@ type Core struct {
 	Events *Hub
 	Log    *slog.Logger
 
-	Workflow *onboard.Workflow
-	Registry *registry.Registry
+	Workflow  *onboard.Workflow
+	Registry  *registry.Registry
+	Assistant *assistant.Assistant
 
 	logCloser io.Closer
 	Recovery  jobs.RecoveryReport
@@ -59,6 +61,9 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 	})
 	c.Workflow = &onboard.Workflow{Machines: c.Machines(), Jobs: c.Jobs, Dir: dir}
 	c.Registry = &registry.Registry{Workflow: c.Workflow}
+	c.Assistant = assistant.New(st, dir.Root)
+	c.Assistant.Profile = c.Machines().Profile
+	c.Assistant.Prediction = c.Registry.ExplainInput
 	rep, err := c.Jobs.Recover(ctx, dir.MachinesDir())
 	if err != nil {
 		c.Close()
@@ -94,6 +99,7 @@ func (c *Core) Services() map[string]any {
 		"Datasets":   &Datasets{c: c},
 		"Onboarding": &Onboarding{c: c},
 		"Models":     &Models{c: c},
+		"Assistant":  &Assistant{c: c},
 	}
 }
 

@@ -138,6 +138,23 @@ var permissions = map[string]Permission{
 	"Models.Predict":          PermOperate,
 	"Models.Predictions":      PermView,
 
+	"Assistant.Info":          PermView,
+	"Assistant.LoadModel":     PermOperate,
+	"Assistant.UnloadModel":   PermOperate,
+	"Assistant.Settings":      PermView,
+	"Assistant.SaveSettings":  PermAdminister,
+	"Assistant.SetModelDir":   PermAdminister,
+	"Assistant.Chat":          PermOperate,
+	"Assistant.CancelChat":    PermOperate,
+	"Assistant.Sessions":      PermView,
+	"Assistant.Session":       PermView,
+	"Assistant.RenameSession": PermOperate,
+	"Assistant.DeleteSession": PermOperate,
+	"Assistant.Explain":       PermOperate,
+	"Assistant.Explanations":  PermView,
+	"Assistant.AnalyzeFleet":  PermOperate,
+	"Assistant.Search":        PermView,
+
 	"Onboarding.Batch":           PermOperate,
 	"Onboarding.BatchOperations": PermView,
 }
