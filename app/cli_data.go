@@ -25,7 +25,9 @@ func (c *cli) waitJob(ctx context.Context, core *Core, j jobs.Job) (jobs.Job, er
 	ch, unsub := core.Events.Subscribe()
 	defer unsub()
 	done := make(chan struct{})
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		last := ""
 		for {
 			select {
@@ -55,6 +57,7 @@ func (c *cli) waitJob(ctx context.Context, core *Core, j jobs.Job) (jobs.Job, er
 	}()
 	final, err := core.Jobs.Wait(ctx, j.ID)
 	close(done)
+	<-stopped // the progress printer is done with stderr
 	if err != nil {
 		return final, err
 	}
