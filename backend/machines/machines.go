@@ -43,7 +43,7 @@ type Machine struct {
 	// Stage is the furthest stage done, e.g. "seed".
 	Stage string `json:"stage"`
 	// Stages are every stage with its state and time, in order.
-	Stages     []Stage `json:"stages"`
+	Stages     []Stage  `json:"stages"`
 	SensorKeys []string `json:"key_sensors"`
 	Sensors    int      `json:"sensor_count"`
 }
