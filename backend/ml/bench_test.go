@@ -46,7 +46,7 @@ func BenchmarkPredictOne(b *testing.B) {
 		m := trainedModel(b, task)
 		m.openSession()
 		for _, eng := range engs {
-			b.Run(fmt.Sprintf("%s/%s", task, eng), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s-%s/%s", task, m.Manifest().Family, eng), func(b *testing.B) {
 				lat := make([]time.Duration, 0, b.N)
 				b.ReportAllocs()
 				b.ResetTimer()
