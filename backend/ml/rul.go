@@ -157,9 +157,17 @@ func fitRUL(ctx context.Context, spec *FitSpec, pipe *features.Pipeline, tr, va 
 		}
 	}
 	stage("calibrating", 0.85, 0.86)(0)
-	// Interval: quantiles of the validation residuals, separately for bins of the predicted
-	// value (the error grows with the remaining life), i.e. Mondrian split-conformal bands.
-	pr := preds[best]
+	// Interval: quantiles of out-of-sample residuals, separately for bins of the predicted
+	// value (the error grows with the remaining life), i.e. Mondrian conformal bands. The
+	// residuals are those on the validation data plus, because a few validation episodes say
+	// little about the spread between episodes, those of a grouped cross-validation of the
+	// chosen family over the training episodes.
+	pr, yref := slices.Clone(preds[best]), slices.Clone(yva)
+	if cp, cy, err := crossResiduals(ctx, spec, tr, best.family, p); err == nil {
+		pr, yref = append(pr, cp...), append(yref, cy...)
+	} else if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	bins := 1
 	switch {
 	case len(pr) >= 400:
@@ -177,7 +185,7 @@ func fitRUL(ctx context.Context, spec *FitSpec, pipe *features.Pipeline, tr, va 
 		var res []float64
 		for i, v := range pr {
 			if binOf(p.Edges, v) == b {
-				res = append(res, yva[i]-v)
+				res = append(res, yref[i]-v)
 			}
 		}
 		if len(res) == 0 {
@@ -188,6 +196,52 @@ func fitRUL(ctx context.Context, spec *FitSpec, pipe *features.Pipeline, tr, va 
 		p.Hi = append(p.Hi, quantile(res, hi))
 	}
 	return &fitted{head: best.head, post: p, family: best.family, metric: "-rmse", candidates: candidateList(cands, best, "-rmse")}, nil
+}
+
+// rulFolds is the number of folds of crossResiduals.
+const rulFolds = 4
+
+// crossResiduals refits family on all but one fold of the training groups (folds of whole
+// groups, each held-out fold also stopping the training early) and returns the predictions
+// and true values of the held-out rows. It needs at least rulFolds groups.
+func crossResiduals(ctx context.Context, spec *FitSpec, tr *data, family string, p *post) (pred, y []float64, err error) {
+	groups := map[int]bool{}
+	for _, r := range tr.idx {
+		groups[tr.f.Seq[r]] = true
+	}
+	if len(groups) < rulFolds {
+		return nil, nil, fmt.Errorf("only %d groups", len(groups))
+	}
+	order := make([]int, 0, len(groups))
+	for g := range groups {
+		order = append(order, g)
+	}
+	slices.Sort(order)
+	fold := map[int]int{}
+	for i, g := range order {
+		fold[g] = i % rulFolds
+	}
+	sub := *spec
+	sub.Families = []string{family}
+	quiet := func(string, float64, float64) func(float64) { return func(float64) {} }
+	for k := 0; k < rulFolds; k++ {
+		in := tr.keep(func(i int) bool { return fold[tr.f.Seq[tr.idx[i]]] != k })
+		out := tr.keep(func(i int) bool { return fold[tr.f.Seq[tr.idx[i]]] == k })
+		yin, yout := numericTarget(in, spec.Target), numericTarget(out, spec.Target)
+		xin, xout := in.x(), out.x()
+		cands := fitRegressors(ctx, &sub, xin, xout, scaled(yin, p.YMean, p.YStd), scaled(yout, p.YMean, p.YStd), 1, false, quiet)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if len(cands) == 0 || cands[0].err != nil {
+			return nil, nil, fmt.Errorf("fold %d failed", k)
+		}
+		for i, o := range cands[0].extra.([]float32) {
+			pred = append(pred, p.rul(o))
+			y = append(y, yout[i])
+		}
+	}
+	return pred, y, nil
 }
 
 // binOf returns the bin of v for sorted edges (as sort.SearchFloat64s does).
