@@ -35,10 +35,20 @@ func (a *Adam[T]) Step(params []Param[T]) {
 	invSqrtBC2 := T(1 / math.Sqrt(bc2))
 	b1, b2 := T(a.Beta1), T(a.Beta2)
 	wd, eps := T(a.WeightDecay), T(a.Eps)
+	// Elements are independent: update them in chunks on all threads.
+	const chunk = 8192
+	type span struct{ p, lo, hi int }
+	var work []span
 	for pi, p := range params {
-		m, v := a.m[pi], a.v[pi]
-		w, g := p.Value, p.Grad[:len(p.Value)]
-		m, v = m[:len(w)], v[:len(w)]
+		for lo := 0; lo < len(p.Value); lo += chunk {
+			work = append(work, span{pi, lo, min(lo+chunk, len(p.Value))})
+		}
+	}
+	Parallel(len(work), 0, func(j int) {
+		sp := work[j]
+		p := params[sp.p]
+		w, g := p.Value[sp.lo:sp.hi], p.Grad[sp.lo:sp.hi]
+		m, v := a.m[sp.p][sp.lo:sp.hi], a.v[sp.p][sp.lo:sp.hi]
 		for i := range w {
 			gi := g[i] + wd*w[i]
 			m[i] = b1*m[i] + (1-b1)*gi
@@ -46,7 +56,7 @@ func (a *Adam[T]) Step(params []Param[T]) {
 			denom := T(math.Sqrt(float64(v[i])))*invSqrtBC2 + eps
 			w[i] -= stepSize * m[i] / denom
 		}
-	}
+	})
 }
 
 // State returns the first and second moment estimates (for saving an optimiser; the slices

@@ -10,12 +10,13 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// microKernel computes one mr×nr tile of C (row stride ldc) from a packed A block (k×mr,
-// interleaved) and a packed B panel (k×nr): C = (or += when acc) Σ_kk a[kk·mr+r]·b[kk·nr+j].
+// microKernel computes one mr×nr tile of C (row stride ldc) from mr rows of A, read with
+// strides (A(r, kk) = a[r·rs + kk·ks], which covers row-major A, Aᵀ and packed blocks without
+// copying), and a packed B panel (k×nr): C = (or += when acc) Σ_kk A(r, kk)·b[kk·nr+j].
 type microKernel struct {
 	name   string
 	mr, nr int
-	fn     func(k int, a, b, c []float32, ldc int, acc bool)
+	fn     func(k int, a []float32, rs, ks int, b, c []float32, ldc int, acc bool)
 }
 
 // The portable kernel's tile (also the AVX2 kernel's).
@@ -63,6 +64,13 @@ func Gemm[T Float](transA, transB bool, a, b, c Mat[T], accumulate bool) {
 	}
 	if k != kb || c.Rows != m || c.Cols != n {
 		panic(fmt.Sprintf("nn: Gemm shapes: op(A) %d×%d, op(B) %d×%d, C %d×%d", m, k, kb, n, c.Rows, c.Cols))
+	}
+	for _, x := range []struct {
+		rows, cols, stride, n int
+	}{{a.Rows, a.Cols, a.Stride, len(a.Data)}, {b.Rows, b.Cols, b.Stride, len(b.Data)}, {c.Rows, c.Cols, c.Stride, len(c.Data)}} {
+		if x.rows > 0 && x.cols > 0 && (x.stride < x.cols || x.n < (x.rows-1)*x.stride+x.cols) {
+			panic(fmt.Sprintf("nn: Gemm on a malformed %d×%d matrix (stride %d, %d values)", x.rows, x.cols, x.stride, x.n))
+		}
 	}
 	if m == 0 || n == 0 {
 		return
@@ -130,38 +138,47 @@ func getBuf(n int) *[]float32 {
 	return p
 }
 
-// sgemm is the float32 product on packed panels. A is packed once into row blocks of mr rows
-// (k×mr each, interleaved); the nr-wide column panels of B are split between goroutines in
-// contiguous ranges, and each goroutine packs its panel (k×nr) and runs the micro-kernel down
-// all row blocks. Every element of C is summed over k in order by one kernel call, so the
-// result does not depend on the number of goroutines.
+// sgemm is the float32 product. The nr-wide column panels of op(B) are split between
+// goroutines in contiguous ranges; each goroutine packs its panel (k×nr) and runs the
+// micro-kernel down all row blocks of A, which it reads in place (only a last, partial row
+// block is copied, zero-padded). Every element of C is summed over k in order by one kernel
+// call, so the result does not depend on the number of goroutines.
 func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, acc bool) {
 	kern := active
 	mr, nr := kern.mr, kern.nr
 	mb := (m + mr - 1) / mr
 	nb := (n + nr - 1) / nr
-	pa := getBuf(mb * k * mr)
-	defer bufPool.Put(pa)
 	workers := min(numThreads(), nb)
 	if workers <= 1 || m*n*k < 1<<17 {
 		workers = 1
 	}
-	// Pack A in row blocks, split between the workers too.
-	Parallel(workers, workers, func(w int) {
-		b0, b1 := w*mb/workers, (w+1)*mb/workers
-		off := b0 * mr * lda // first row of the block
-		if transA {
-			off = b0 * mr // first column of Aᵀ
-		}
-		packA(transA, mr, min(m, b1*mr)-b0*mr, k, a[off:], lda, (*pa)[b0*k*mr:b1*k*mr])
-	})
-
+	// Strides of A in elements: row r, column kk of op(A) is a[r·rs + kk·ks].
+	rs, ks := lda, 1
+	if transA {
+		rs, ks = 1, lda
+	}
 	Parallel(workers, workers, func(w int) {
 		p0, p1 := w*nb/workers, (w+1)*nb/workers
 		pb := getBuf(k * nr)
 		defer bufPool.Put(pb)
 		tile := getBuf(mr * nr)
 		defer bufPool.Put(tile)
+		var last *[]float32 // the partial last row block, packed (k×mr)
+		if m%mr != 0 {
+			last = getBuf(k * mr)
+			defer bufPool.Put(last)
+			i0 := (mb - 1) * mr
+			for kk := 0; kk < k; kk++ {
+				d := (*last)[kk*mr : kk*mr+mr]
+				for r := range d {
+					if i0+r < m {
+						d[r] = a[(i0+r)*rs+kk*ks]
+					} else {
+						d[r] = 0
+					}
+				}
+			}
+		}
 		for p := p0; p < p1; p++ {
 			j0 := p * nr
 			nw := min(nr, n-j0)
@@ -169,13 +186,16 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 			for ib := 0; ib < mb; ib++ {
 				i0 := ib * mr
 				mw := min(mr, m-i0)
-				ap := (*pa)[ib*k*mr : (ib+1)*k*mr]
+				ap, ars, aks := a[i0*rs:], rs, ks
+				if mw < mr {
+					ap, ars, aks = *last, 1, mr
+				}
 				if mw == mr && nw == nr {
-					kern.fn(k, ap, *pb, c[i0*ldc+j0:], ldc, acc)
+					kern.fn(k, ap, ars, aks, *pb, c[i0*ldc+j0:], ldc, acc)
 					continue
 				}
 				t := *tile
-				kern.fn(k, ap, *pb, t, nr, false)
+				kern.fn(k, ap, ars, aks, *pb, t, nr, false)
 				for r := 0; r < mw; r++ {
 					dst := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+nw]
 					src := t[r*nr : r*nr+nw]
@@ -190,35 +210,6 @@ func sgemm(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, 
 			}
 		}
 	})
-}
-
-// packA writes op(A) (m×k) as row blocks of mr rows: block ib holds, for each kk, the mr
-// values A[ib*mr+r][kk] (zero past row m).
-func packA(trans bool, mr, m, k int, a []float32, lda int, dst []float32) {
-	for i0 := 0; i0 < m; i0 += mr {
-		blk := dst[(i0/mr)*k*mr : (i0/mr+1)*k*mr]
-		mw := min(mr, m-i0)
-		if trans {
-			for kk := 0; kk < k; kk++ {
-				d := blk[kk*mr : kk*mr+mr]
-				copy(d, a[kk*lda+i0:kk*lda+i0+mw])
-				clear(d[mw:])
-			}
-			continue
-		}
-		for r := 0; r < mr; r++ {
-			if r >= mw {
-				for kk := 0; kk < k; kk++ {
-					blk[kk*mr+r] = 0
-				}
-				continue
-			}
-			row := a[(i0+r)*lda : (i0+r)*lda+k]
-			for kk, v := range row {
-				blk[kk*mr+r] = v
-			}
-		}
-	}
 }
 
 // packB writes columns [j0, j0+nr) of op(B) (k×n) as k rows of nr values (zero past column n).
@@ -246,19 +237,21 @@ func packB(trans bool, nr, k, n, j0 int, b []float32, ldb int, dst []float32) {
 	}
 }
 
-// kernelGo is the portable micro-kernel: C[0:mr, 0:nr] (row stride ldc) = or += the product of
-// a packed A block (k×mr) and a packed B panel (k×nr). It works on 2×4 sub-tiles held in
-// local variables (registers) and sums over k in the same order as the assembly kernel.
-func kernelGo(k int, a, b, c []float32, ldc int, acc bool) {
+// kernelGo is the portable micro-kernel (goMR×goNR, see microKernel). It works on 2×4
+// sub-tiles held in local variables (registers) and sums over k in the same order as the
+// assembly kernels (without fused multiply-adds).
+func kernelGo(k int, a []float32, rs, ks int, b, c []float32, ldc int, acc bool) {
 	const mr, nr = goMR, goNR
-	a = a[:k*mr]
+	_ = a[(mr-1)*rs+(k-1)*ks]
 	b = b[:k*nr]
 	for r := 0; r < mr; r += 2 {
 		for j := 0; j < nr; j += 4 {
 			var c00, c01, c02, c03, c10, c11, c12, c13 float32
+			ia := r * rs
 			for kk := 0; kk < k; kk++ {
 				bb := b[kk*nr+j : kk*nr+j+4 : kk*nr+j+4]
-				a0, a1 := a[kk*mr+r], a[kk*mr+r+1]
+				a0, a1 := a[ia], a[ia+rs]
+				ia += ks
 				b0, b1, b2, b3 := bb[0], bb[1], bb[2], bb[3]
 				c00 += a0 * b0
 				c01 += a0 * b1

@@ -26,21 +26,23 @@ func kernels() []*microKernel {
 func bestKernel() *microKernel { return kernels()[0] }
 
 //go:noescape
-func kernelAVX2(k int, a, b, c *float32, ldc int, acc bool)
+func kernelAVX2(k int, a *float32, rs, ks int, b, c *float32, ldc int, acc bool)
 
 //go:noescape
-func kernelAVX512(k int, a, b, c *float32, ldc int, acc bool)
+func kernelAVX512(k int, a *float32, rs, ks int, b, c *float32, ldc int, acc bool)
 
-func kernelAVX2Checked(k int, a, b, c []float32, ldc int, acc bool) {
-	_ = a[k*6-1]
+// The wrappers check every index the assembly will touch (strides in elements).
+
+func kernelAVX2Checked(k int, a []float32, rs, ks int, b, c []float32, ldc int, acc bool) {
+	_ = a[5*rs+(k-1)*ks]
 	_ = b[k*16-1]
 	_ = c[5*ldc+15]
-	kernelAVX2(k, &a[0], &b[0], &c[0], ldc, acc)
+	kernelAVX2(k, &a[0], 4*rs, 4*ks, &b[0], &c[0], ldc, acc)
 }
 
-func kernelAVX512Checked(k int, a, b, c []float32, ldc int, acc bool) {
-	_ = a[k*8-1]
+func kernelAVX512Checked(k int, a []float32, rs, ks int, b, c []float32, ldc int, acc bool) {
+	_ = a[7*rs+(k-1)*ks]
 	_ = b[k*32-1]
 	_ = c[7*ldc+31]
-	kernelAVX512(k, &a[0], &b[0], &c[0], ldc, acc)
+	kernelAVX512(k, &a[0], 4*rs, 4*ks, &b[0], &c[0], ldc, acc)
 }

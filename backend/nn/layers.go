@@ -54,12 +54,16 @@ func (d *Dense[T]) Forward(x, y Mat[T]) {
 // (n×In), the gradient w.r.t. the input.
 func (d *Dense[T]) Backward(x, dy, dx Mat[T]) {
 	Gemm(true, false, x, dy, d.GW, false)
-	clear(d.GB)
-	for i := 0; i < dy.Rows; i++ {
-		for j, v := range dy.Row(i) {
-			d.GB[j] += v
+	// Column sums, columns split between threads (each sums its rows in order).
+	parallelRange(d.Out, 32, func(lo, hi int) {
+		gb := d.GB[lo:hi]
+		clear(gb)
+		for i := 0; i < dy.Rows; i++ {
+			for j, v := range dy.Row(i)[lo:hi] {
+				gb[j] += v
+			}
 		}
-	}
+	})
 	if dx.Data != nil {
 		Gemm(false, true, dy, d.W, dx, false)
 	}
@@ -68,6 +72,16 @@ func (d *Dense[T]) Backward(x, dy, dx Mat[T]) {
 // ReLU sets y = max(x, 0) elementwise (y may be x).
 func ReLU[T Float](x, y []T) {
 	y = y[:len(x)]
+	if x32, ok := as32(x); ok {
+		y32, _ := as32(y)
+		parallelRange(len(x32), elementGrain, func(lo, hi int) {
+			for i, v := range x32[lo:hi] {
+				b := math.Float32bits(v)
+				y32[lo+i] = math.Float32frombits(b &^ uint32(int32(b)>>31)) // negative → +0
+			}
+		})
+		return
+	}
 	for i, v := range x {
 		y[i] = max(v, 0)
 	}
@@ -81,11 +95,13 @@ func ReLUBackward[T Float](y, dy, dx []T) {
 		// Branch-free: y ≥ 0, so y > 0 exactly when its bits are not zero.
 		dy32, _ := as32(dy)
 		dx32, _ := as32(dx)
-		for i, v := range y32 {
-			b := math.Float32bits(v)
-			mask := -((b + 0x7fffffff) >> 31)
-			dx32[i] = math.Float32frombits(math.Float32bits(dy32[i]) & mask)
-		}
+		parallelRange(len(y32), elementGrain, func(lo, hi int) {
+			for i, v := range y32[lo:hi] {
+				b := math.Float32bits(v)
+				mask := -((b + 0x7fffffff) >> 31)
+				dx32[lo+i] = math.Float32frombits(math.Float32bits(dy32[lo+i]) & mask)
+			}
+		})
 		return
 	}
 	for i, v := range y {
@@ -114,6 +130,56 @@ func TanhBackward[T Float](y, dy, dx []T) {
 	}
 }
 
+// elementGrain is the smallest chunk elementwise functions hand to a thread.
+const elementGrain = 1 << 15
+
+// SoftmaxSpans applies Softmax to every span [starts[i], starts[i]+widths[i]) of the row x,
+// writing the probabilities into the same positions of p and the log-partitions into lse
+// (len(starts)). Positions of p outside the spans are left undefined (overwritten). The spans
+// must be ascending and not overlap. For float32 all exponentials of the row go through one
+// vectorised pass.
+func SoftmaxSpans[T Float](x, p []T, starts, widths []int, lse []float64) {
+	x32, ok := as32(x)
+	if !ok || len(starts) == 0 {
+		for i, s := range starts {
+			lse[i] = Softmax(x[s:s+widths[i]], p[s:s+widths[i]])
+		}
+		return
+	}
+	p32, _ := as32(p)
+	first, last := starts[0], starts[len(starts)-1]+widths[len(starts)-1]
+	prev := first
+	mxs := make([]float32, 0, 64)
+	for i, s := range starts {
+		seg := x32[s : s+widths[i]]
+		clear(p32[prev:s]) // gaps between spans
+		mx := seg[0]
+		for _, v := range seg[1:] {
+			if v > mx {
+				mx = v
+			}
+		}
+		mxs = append(mxs, mx)
+		for j, v := range seg {
+			p32[s+j] = v - mx
+		}
+		prev = s + widths[i]
+	}
+	expInPlace32(p32[first:last])
+	for i, s := range starts {
+		seg := p32[s : s+widths[i]]
+		sum := float32(0)
+		for _, e := range seg {
+			sum += e
+		}
+		inv := 1 / sum
+		for j := range seg {
+			seg[j] *= inv
+		}
+		lse[i] = float64(mxs[i]) + float64(Log32(sum))
+	}
+}
+
 // Softmax sets p = softmax(x) over one span of logits (p may be x) and returns log Σ exp(x),
 // the log-partition, for cross-entropies. float32 uses Exp32.
 func Softmax[T Float](x, p []T) float64 {
@@ -126,17 +192,19 @@ func Softmax[T Float](x, p []T) float64 {
 				mx = v
 			}
 		}
-		s := float32(0)
 		for i, v := range x32 {
-			e := Exp32(v - mx)
-			p32[i] = e
+			p32[i] = v - mx
+		}
+		expInPlace32(p32)
+		s := float32(0)
+		for _, e := range p32 {
 			s += e
 		}
 		inv := 1 / s
 		for i := range p32 {
 			p32[i] *= inv
 		}
-		return float64(mx) + math.Log(float64(s))
+		return float64(mx) + float64(Log32(s))
 	}
 	mx := math.Inf(-1)
 	for _, v := range x {
@@ -165,8 +233,9 @@ func Reparameterize[T Float](mu, logvar, eps, std, z []T) {
 	if lv32, ok := as32(logvar); ok {
 		s32, _ := as32(std)
 		for i, v := range lv32 {
-			s32[i] = Exp32(0.5 * v)
+			s32[i] = 0.5 * v
 		}
+		expInPlace32(s32)
 	} else {
 		for i, v := range logvar {
 			std[i] = T(math.Exp(0.5 * float64(v)))

@@ -243,3 +243,53 @@ func TestNormalTails(t *testing.T) {
 		}
 	}
 }
+
+func TestLog32AndExpSlice(t *testing.T) {
+	worst := 0.0
+	for x := 1e-30; x < 1e30; x *= 1.013 {
+		got, want := float64(Log32(float32(x))), math.Log(float64(float32(x)))
+		if d := math.Abs(got - want); d > 1e-6*math.Max(1, math.Abs(want)) {
+			worst = math.Max(worst, d)
+		}
+	}
+	if worst > 0 {
+		t.Fatalf("Log32 error %.3g", worst)
+	}
+	xs := []float32{0, -0.5, -1, -10, -50, -87, -88, -100, 0.7, 3}
+	ys := append([]float32(nil), xs...)
+	expInPlace32(ys)
+	for i, x := range xs {
+		if want := Exp32(x); math.Abs(float64(ys[i]-want)) > 1e-7*float64(want)+1.2e-38 {
+			t.Errorf("exp(%v): %v vs Exp32 %v", x, ys[i], want)
+		}
+	}
+	r := []float32{-3, 0, 2.5, -0.0}
+	ReLU(r, r)
+	if r[0] != 0 || r[1] != 0 || r[2] != 2.5 || math.Signbit(float64(r[3])) {
+		t.Errorf("ReLU: %v", r)
+	}
+}
+
+func TestExpVector(t *testing.T) {
+	xs := make([]float32, 0, 4099)
+	for x := float32(-90); x < 89; x += 0.0437 {
+		xs = append(xs, x)
+	}
+	ys := append([]float32(nil), xs...)
+	expInPlace32(ys)
+	for i, x := range xs {
+		want := math.Exp(float64(x))
+		if x < -87.3 {
+			if ys[i] > 1.2e-38 {
+				t.Fatalf("exp(%v) = %v, want ~0", x, ys[i])
+			}
+			continue
+		}
+		if x > 88.37 {
+			continue
+		}
+		if rel := math.Abs(float64(ys[i])-want) / want; rel > 3e-7 {
+			t.Fatalf("exp(%v) = %v, want %v (rel %.3g)", x, ys[i], want, rel)
+		}
+	}
+}

@@ -45,3 +45,15 @@ func DeriveSeed(seed, key uint64) uint64 {
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	return z ^ (z >> 31)
 }
+
+// parallelRange runs f over [0, n) in contiguous chunks of at least grain elements on the
+// Gemm threads (one chunk when n is small). For elementwise work, whose result does not
+// depend on how it is split.
+func parallelRange(n, grain int, f func(lo, hi int)) {
+	chunks := min(numThreads(), max(1, n/grain))
+	if chunks <= 1 {
+		f(0, n)
+		return
+	}
+	Parallel(chunks, chunks, func(c int) { f(c*n/chunks, (c+1)*n/chunks) })
+}

@@ -160,6 +160,12 @@ func (r *RNG) Shuffle(xs []int) {
 
 // FillNormal fills dst with standard normal numbers.
 func FillNormal[T Float](r *RNG, dst []T) {
+	if d32, ok := as32(dst); ok {
+		for i := range d32 {
+			d32[i] = float32(r.NormFloat64())
+		}
+		return
+	}
 	for i := range dst {
 		dst[i] = T(r.NormFloat64())
 	}
@@ -170,4 +176,15 @@ func FillUniform[T Float](r *RNG, dst []T, lo, hi float64) {
 	for i := range dst {
 		dst[i] = T(lo + (hi-lo)*r.Float64())
 	}
+}
+
+// FillNormalSeeded fills dst with standard normal numbers from generators seeded with
+// DeriveSeed(seed, chunk) for fixed chunks of 8192 values, on all Gemm threads; the result
+// depends only on seed and len(dst).
+func FillNormalSeeded[T Float](seed uint64, dst []T) {
+	const chunk = 8192
+	n := (len(dst) + chunk - 1) / chunk
+	Parallel(n, 0, func(c int) {
+		FillNormal(NewRNG(DeriveSeed(seed, uint64(c))), dst[c*chunk:min(len(dst), (c+1)*chunk)])
+	})
 }

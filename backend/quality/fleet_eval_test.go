@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/profiles"
 	"pdmstudio/backend/simulate"
 	"pdmstudio/backend/tvae"
@@ -66,34 +65,34 @@ func TestFleetQuality(t *testing.T) {
 		if l := os.Getenv("PDM_QUALITY_LATENT"); l != "" {
 			o.Latent = l
 		}
-		// PDM_QUALITY_CACHE: a folder to keep the synthetic tables in, to re-score them
-		// without refitting.
+		// PDM_QUALITY_CACHE: a folder to keep fitted models in, to sample and score them
+		// again (e.g. with another decoding) without refitting.
 		cache := ""
 		if dir := os.Getenv("PDM_QUALITY_CACHE"); dir != "" {
-			cache = filepath.Join(dir, fmt.Sprintf("%s_%d_%d_%s_%s.parquet", p.MachineID, rows, epochs, o.Decoding, o.Latent))
+			cache = filepath.Join(dir, fmt.Sprintf("%s_%d_%d_%s.tvae", p.MachineID, rows, epochs, o.Latent))
 		}
-		var syn *datasets.Table
+		var m *tvae.Model
 		var fit time.Duration
-		width, loss := 0, 0.0
 		if cache != "" {
-			syn, _ = datasets.ReadParquet(cache)
+			m, _ = tvae.Load(cache)
 		}
-		if syn == nil {
+		if m == nil {
 			start := time.Now()
-			m, err := tvae.Fit(ctx, real, o, nil)
-			if err != nil {
+			if m, err = tvae.Fit(ctx, real, o, nil); err != nil {
 				t.Fatal(err)
 			}
 			fit = time.Since(start)
-			width, loss = m.Transformer.Width, m.LossHistory[len(m.LossHistory)-1]
-			if syn, err = m.Sample(rows, 2, nil); err != nil {
-				t.Fatal(err)
-			}
 			if cache != "" {
-				if err := datasets.WriteParquet(cache, syn); err != nil {
+				if err := m.Save(cache); err != nil {
 					t.Fatal(err)
 				}
 			}
+		}
+		m.Options.Decoding = o.Decoding
+		width, loss := m.Transformer.Width, m.LossHistory[len(m.LossHistory)-1]
+		syn, err := m.Sample(rows, 2, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
 		rep, err := Evaluate(ctx, real, syn, Options{Seed: 3})
 		if err != nil {
@@ -105,7 +104,7 @@ func TestFleetQuality(t *testing.T) {
 			if c.Ratio != nil {
 				r = fmt.Sprintf("%.2f", *c.Ratio)
 			}
-			cls = append(cls, fmt.Sprintf("%s:%.2f/%.2f=%s", c.Class, c.F1Synthetic, c.F1Real, r))
+			cls = append(cls, fmt.Sprintf("%s:%.2f/%.2f=%s(p%.2f,r%.2f)", c.Class, c.F1Synthetic, c.F1Real, r, c.PrecisionSynthetic, c.RecallSynthetic))
 		}
 		t.Logf("%-34s cols %2d width %3d fit %5.1fs | overall %.3f shapes %.3f pairs %.3f | TSTR macro %.2f min %.2f [%s] | detection AUC %.3f trees %.3f | loss %.2f",
 			p.MachineID, len(real.Columns), width, fit.Seconds(), rep.Overall, rep.ColumnShapes, rep.ColumnPairTrends,

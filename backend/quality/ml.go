@@ -40,6 +40,10 @@ type ClassF1 struct {
 	F1Real      float64  `json:"f1_real"`
 	F1Synthetic float64  `json:"f1_synthetic"`
 	Ratio       *float64 `json:"ratio"`
+	// Precision and recall of the synthetic-trained classifier, to tell whether it misses
+	// the class or over-predicts it.
+	PrecisionSynthetic float64 `json:"precision_synthetic"`
+	RecallSynthetic    float64 `json:"recall_synthetic"`
 }
 
 // Detection is the real-versus-synthetic classification check (ROC AUC 0.5: cannot tell).
@@ -256,7 +260,9 @@ func tstr(ctx context.Context, real, syn *datasets.Table, all []pairCols, target
 		return nil, err
 	}
 	f1Real := f1Scores(yTe, argmaxRows(realModel.predictProba(xTe), len(classes)), len(classes))
-	f1Syn := f1Scores(yTe, argmaxRows(synModel.predictProba(xTe), len(classes)), len(classes))
+	predSyn := argmaxRows(synModel.predictProba(xTe), len(classes))
+	f1Syn := f1Scores(yTe, predSyn, len(classes))
+	prec, rec := precisionRecall(yTe, predSyn, len(classes))
 	t := &TSTR{Target: target, Classifier: classifierName, TrainRealRows: len(trRows), TrainSyntheticRows: len(synRows),
 		TestRows: len(teRows), MinRatio: math.Inf(1)}
 	for _, c := range cols {
@@ -267,7 +273,8 @@ func tstr(ctx context.Context, real, syn *datasets.Table, all []pairCols, target
 		support[y]++
 	}
 	for c, name := range classes {
-		row := ClassF1{Class: name, Support: support[c], F1Real: f1Real[c], F1Synthetic: f1Syn[c]}
+		row := ClassF1{Class: name, Support: support[c], F1Real: f1Real[c], F1Synthetic: f1Syn[c],
+			PrecisionSynthetic: prec[c], RecallSynthetic: rec[c]}
 		if f1Real[c] > 0 {
 			r := f1Syn[c] / f1Real[c]
 			row.Ratio = &r
@@ -335,6 +342,28 @@ func f1Scores(truth, pred []int, k int) []float64 {
 		}
 	}
 	return out
+}
+
+// precisionRecall returns every class's precision and recall (0 when undefined).
+func precisionRecall(truth, pred []int, k int) (prec, rec []float64) {
+	tp, np, nt := make([]float64, k), make([]float64, k), make([]float64, k)
+	for i, y := range truth {
+		nt[y]++
+		np[pred[i]]++
+		if pred[i] == y {
+			tp[y]++
+		}
+	}
+	prec, rec = make([]float64, k), make([]float64, k)
+	for c := range k {
+		if np[c] > 0 {
+			prec[c] = tp[c] / np[c]
+		}
+		if nt[c] > 0 {
+			rec[c] = tp[c] / nt[c]
+		}
+	}
+	return prec, rec
 }
 
 // detect runs the real-versus-synthetic check on up to maxRows rows of each table, over every

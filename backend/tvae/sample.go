@@ -236,7 +236,8 @@ func (m *Model) generate(ctx context.Context, n int, rng *nn.RNG) (*decoded, err
 	if err != nil {
 		return nil, err
 	}
-	return m.Transformer.decode(raw, sigmas, rng, m.Options.Decoding == DecodeSample), nil
+	d := m.Options.Decoding
+	return m.Transformer.decode(raw, sigmas, rng, d != DecodeArgmax, d == DecodeSample), nil
 }
 
 // generateRaw fills raw (n×Width) with decoder outputs for standard-normal latents and

@@ -568,10 +568,10 @@ type decoded struct {
 // decode turns raw decoder outputs (n×Width, before any activation) into values. For a
 // continuous column the scalar is tanh(output) plus Gaussian noise of the learned σ for that
 // position (sigmas, len Width), clipped to ±1; the value is scalar·4σ_k + μ_k for the mode k,
-// clipped to the training range and rounded. Modes and categories are drawn from the softmax
-// of their span when sample is set, else they are the arg-max (SDV's choice); the null flag
-// is always drawn.
-func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG, sample bool) *decoded {
+// clipped to the training range and rounded. Modes (sampleModes) and categories (sampleCats)
+// are drawn from the softmax of their span, or else are its arg-max (SDV's choice); the null
+// flag is always drawn.
+func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG, sampleModes, sampleCats bool) *decoded {
 	n := out.Rows
 	d := &decoded{n: n, vals: make([][]float64, len(tr.Columns)), cats: make([][]int32, len(tr.Columns)), nulls: make([][]bool, len(tr.Columns))}
 	for i, cs := range tr.Columns {
@@ -600,7 +600,7 @@ func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG
 				sc = s.Column
 			case SpanMode:
 				var j int
-				if sample {
+				if sampleModes {
 					p = slices.Grow(p[:0], s.Width)[:s.Width]
 					nn.Softmax(seg, p)
 					j = drawIndex(p, rng.Float64())
@@ -619,7 +619,7 @@ func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG
 				d.nulls[s.Column][r] = rng.Float64() < float64(p[1])
 			case SpanCategory:
 				var j int
-				if sample {
+				if sampleCats {
 					p = slices.Grow(p[:0], s.Width)[:s.Width]
 					nn.Softmax(seg, p)
 					j = drawIndex(p, rng.Float64())
@@ -749,5 +749,5 @@ func (tr *Transformer) InverseTransform(out nn.Mat[float32], sigmas []float32, s
 	if sigmas == nil {
 		sigmas = make([]float32, tr.Width)
 	}
-	return tr.table(tr.decode(out, sigmas, nn.NewRNG(seed), false), nil)
+	return tr.table(tr.decode(out, sigmas, nn.NewRNG(seed), false, false), nil)
 }

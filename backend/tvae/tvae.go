@@ -72,6 +72,7 @@ const (
 	LatentFitted = "fitted"
 
 	DecodeSample = "sample"
+	DecodeMixed  = "mixed"
 	DecodeArgmax = "argmax"
 )
 
@@ -135,8 +136,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, bad("precision", fmt.Sprintf("must be float32 or float64, got %q", o.Precision))
 	case o.Latent != LatentPrior && o.Latent != LatentFitted:
 		return o, bad("latent", fmt.Sprintf("must be %s or %s, got %q", LatentPrior, LatentFitted, o.Latent))
-	case o.Decoding != DecodeSample && o.Decoding != DecodeArgmax:
-		return o, bad("decoding", fmt.Sprintf("must be %s or %s, got %q", DecodeSample, DecodeArgmax, o.Decoding))
+	case o.Decoding != DecodeSample && o.Decoding != DecodeArgmax && o.Decoding != DecodeMixed:
+		return o, bad("decoding", fmt.Sprintf("must be %s, %s or %s, got %q", DecodeSample, DecodeMixed, DecodeArgmax, o.Decoding))
 	}
 	for _, dims := range [][]int{o.CompressDims, o.DecompressDims} {
 		for _, d := range dims {
@@ -354,7 +355,7 @@ func (n *network[T]) step(b *batch[T], spans []Span, factor float64, rng *nn.RNG
 		in = b.eh[i]
 	}
 	n.encOut.Forward(in, b.ml)
-	nn.FillNormal(rng, b.eps.Data)
+	nn.FillNormalSeeded(rng.Uint64(), b.eps.Data)
 	// Row-wise work runs in a fixed number of chunks whose partial sums are added in chunk
 	// order, so the result does not depend on how many goroutines run them.
 	var kls [chunks]float64
@@ -429,42 +430,47 @@ func (n *network[T]) reconstruction(x, out, dout nn.Mat[T], spans []Span, factor
 	}
 	clear(n.sse)
 	var recs [chunks]float64
+	var starts, widths []int
+	for _, s := range spans {
+		if s.Softmax() {
+			starts, widths = append(starts, s.Start), append(widths, s.Width)
+		}
+	}
 	nn.Parallel(chunks, 0, func(c int) {
 		sse := n.sse[c*len(n.sigma) : (c+1)*len(n.sigma)]
-		var p [64]T
+		lse := make([]float64, len(starts))
+		sc := T(scale)
 		rec := 0.0
 		for r := c * rows / chunks; r < (c+1)*rows/chunks; r++ {
 			xr, or, dr := x.Row(r), out.Row(r), dout.Row(r)
-			for _, s := range spans {
-				if s.Kind == SpanScalar {
-					j := s.Start
-					y := math.Tanh(float64(or[j]))
-					sg := float64(n.sigma[j])
-					diff := float64(xr[j]) - y
-					sse[j] += diff * diff
-					rec += diff * diff / (2 * sg * sg)
-					dr[j] = T(scale * (-diff / (sg * sg)) * (1 - y*y))
-					continue
-				}
-				seg, dseg := or[s.Start:s.Start+s.Width], dr[s.Start:s.Start+s.Width]
-				var prob []T
-				if s.Width <= len(p) {
-					prob = p[:s.Width]
-				} else {
-					prob = make([]T, s.Width)
-				}
-				lse := nn.Softmax(seg, prob)
-				t := argmax(xr[s.Start : s.Start+s.Width])
-				if xr[s.Start+t] == 0 { // a category unseen in training: no target
+			// Cross-entropy of the one-hot spans: softmax probabilities straight into dout,
+			// then gradient = scale·(p − onehot).
+			nn.SoftmaxSpans(or, dr, starts, widths, lse)
+			for i, st := range starts {
+				dseg := dr[st : st+widths[i]]
+				t := argmax(xr[st : st+widths[i]])
+				if xr[st+t] == 0 { // a category unseen in training: no target
 					clear(dseg)
 					continue
 				}
-				rec += lse - float64(seg[t])
-				sc := T(scale)
-				for k, v := range prob {
-					dseg[k] = sc * v
+				rec += lse[i] - float64(or[st+t])
+				for k := range dseg {
+					dseg[k] *= sc
 				}
 				dseg[t] -= sc
+			}
+			// Gaussian NLL of the scalars on tanh(out).
+			for _, s := range spans {
+				if s.Kind != SpanScalar {
+					continue
+				}
+				j := s.Start
+				y := math.Tanh(float64(or[j]))
+				sg := float64(n.sigma[j])
+				diff := float64(xr[j]) - y
+				sse[j] += diff * diff
+				rec += diff * diff / (2 * sg * sg)
+				dr[j] = T(scale * (-diff / (sg * sg)) * (1 - y*y))
 			}
 		}
 		recs[c] = rec

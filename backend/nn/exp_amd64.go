@@ -1,0 +1,4 @@
+package nn
+
+//go:noescape
+func expAVX2(x *float32, n int)
