@@ -184,8 +184,8 @@ type network[T nn.Float] struct {
 	// Sampling draws z = zMean + zChol·ε (zChol lower-triangular, emb×emb row-major); the
 	// prior N(0, I) unless fitLatent matched them to the training encodings.
 	zMean, zChol []T
-	emb    int
-	sse    []float64 // per-chunk sums of squared scalar errors (scratch)
+	emb          int
+	sse          []float64 // per-chunk sums of squared scalar errors (scratch)
 }
 
 func newNetwork[T nn.Float](width int, o Options, rng *nn.RNG) *network[T] {
