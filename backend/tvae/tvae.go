@@ -16,9 +16,20 @@
 // episode number); floats, wider ints and timestamps (as Unix milliseconds) are continuous,
 // clipped to the training range on output and rounded to whole numbers (ints, timestamps) or
 // to the decimals the training values have (floats). Options.Transform can force either kind.
+// A continuous value that holds at least 5 % of the rows (a wear level of exactly 0 while a
+// machine is healthy) is an exact "atom" next to the mixture's modes.
+//
 // Nulls: a continuous column with nulls gets a two-way null flag that the decoder learns and
 // that samples draw from, so null shares are reproduced; in a discrete column null is one
 // more category.
+//
+// # Differences from SDV
+//
+// Samples draw categories and modes from the decoder's softmax (SDV takes the arg-max; see
+// Options.Decoding), atoms as above, and the mixture is fitted on at most 5,000 rows per
+// column. Training runs in float32 on backend/nn (a float64 path is kept for comparison).
+// The same table, options and seed give a byte-identical model file and identical samples on
+// the same CPU kind (see backend/nn on determinism).
 package tvae
 
 import (
@@ -76,7 +87,9 @@ const (
 	DecodeArgmax = "argmax"
 )
 
-// DefaultOptions returns SDV's TVAE defaults.
+// DefaultOptions returns SDV's TVAE hyper-parameters (300 epochs, batch 500, embedding 128,
+// 128-128 encoder and decoder, Adam lr 1e-3 with L2 1e-5, loss factor 2), float32, latent
+// from the prior, and sampled decoding (see Options.Decoding: SDV takes the arg-max).
 func DefaultOptions() Options {
 	return Options{Epochs: 300, BatchSize: 500, EmbeddingDim: 128, CompressDims: []int{128, 128},
 		DecompressDims: []int{128, 128}, LearningRate: 1e-3, L2Scale: 1e-5, LossFactor: 2, Precision: "float32",
@@ -170,6 +183,48 @@ type Model struct {
 
 	net32 *network[float32]
 	net64 *network[float64]
+}
+
+// Summary describes a fitted model for people (the UI's model card, `--json` output).
+type Summary struct {
+	Options   Options           `json:"options"`
+	TrainRows int               `json:"train_rows"`
+	Width     int               `json:"width"` // encoded columns
+	Epochs    int               `json:"epochs"`
+	FinalLoss float64           `json:"final_loss"`
+	Columns   []ColumnSummary   `json:"columns"`
+	TableMeta map[string]string `json:"table_meta,omitempty"`
+}
+
+// ColumnSummary is one modelled column: its kind and, for continuous columns, the number of
+// mixture modes and atoms; for discrete ones, the number of categories.
+type ColumnSummary struct {
+	Name       string        `json:"name"`
+	Type       datasets.Type `json:"type"`
+	Kind       string        `json:"kind"`
+	Modes      int           `json:"modes,omitempty"`
+	Atoms      int           `json:"atoms,omitempty"`
+	Categories int           `json:"categories,omitempty"`
+	Nullable   bool          `json:"nullable,omitempty"`
+}
+
+// Summary returns what the model is made of and how training ended.
+func (m *Model) Summary() Summary {
+	s := Summary{Options: m.Options, TrainRows: m.TrainRows, Width: m.Transformer.Width,
+		Epochs: len(m.LossHistory), TableMeta: m.TableMeta}
+	if len(m.LossHistory) > 0 {
+		s.FinalLoss = m.LossHistory[len(m.LossHistory)-1]
+	}
+	for _, c := range m.Transformer.Columns {
+		cs := ColumnSummary{Name: c.Name, Type: c.Type, Kind: c.Kind, Nullable: c.Nullable || c.HasNull}
+		if c.Kind == KindDiscrete {
+			cs.Categories = len(c.Categories)
+		} else {
+			cs.Modes, cs.Atoms = len(c.Means), len(c.Atoms)
+		}
+		s.Columns = append(s.Columns, cs)
+	}
+	return s
 }
 
 // network is the encoder and decoder of tvae.py: Linear-ReLU layers to [μ | log σ²] and

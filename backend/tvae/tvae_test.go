@@ -143,6 +143,10 @@ func TestFitSeedData(t *testing.T) {
 			t.Fatalf("column %d: %s %s %+v, want %s %s %+v", i, sc.Name, sc.Type, sc.Meta, c.Name, c.Type, c.Meta)
 		}
 	}
+	sum := m.Summary()
+	if sum.Epochs != 12 || sum.Width != m.Transformer.Width || len(sum.Columns) != len(tb.Columns) || sum.TrainRows != 1000 {
+		t.Fatalf("summary %+v", sum)
+	}
 	if s.Meta["generator"] != Generator || s.Meta["machine_id"] != "motor_siemens_1la7_001" || s.Meta["seed"] != "3" {
 		t.Fatalf("sample meta %v", s.Meta)
 	}
