@@ -8,6 +8,7 @@
 //   E2E_ONLY=theme npm run e2e       only tests whose name contains "theme"
 //   E2E_WIDTHS=1280 npm run e2e      screenshot widths (default 1280,1024,768)
 import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { api, FRONTEND_DIR, findBinary, launchBrowser, startServer } from './lib.mjs';
 
@@ -33,6 +34,8 @@ const EXPECTED_NAV = [
   ['/settings', 'Settings'],
   ['/system', 'System'],
 ];
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const tests = [];
 /** Registers a test. fn receives t = { page, url, server, shot(name), issues, allow(regex) }. */
@@ -263,6 +266,27 @@ test('keyboard: skip link first, then the sidebar', async ({ page, url }) => {
   await page.keyboard.press('Enter');
   await expectVisible(page.getByRole('heading', { level: 1, name: 'New Machine' }), 'New Machine heading via keyboard');
 });
+
+for (const theme of ['dark', 'light']) {
+  test(`accessibility (axe, WCAG 2 AA), ${theme} theme, every page`, async ({ page, url }) => {
+    await page.goto(url);
+    await expectVisible(nav(page), 'navigation');
+    await setTheme(page, theme);
+    const problems = [];
+    for (const [path, label] of EXPECTED_NAV) {
+      await clickNav(page, label);
+      await page.waitForFunction((p) => (location.hash.replace(/^#/, '') || '/') === p && document.querySelector('main h1'), path);
+      await settle(page);
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
+      });
+      for (const v of violations) problems.push(`${path}: ${v}`);
+    }
+    if (problems.length) throw new Error(problems.join('\n    '));
+  });
+}
 
 test('unknown address shows the 404 page', async ({ page, url, shot }) => {
   await page.goto(`${url}/#/no/such/page`);

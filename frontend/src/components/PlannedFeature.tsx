@@ -20,6 +20,7 @@ import ScheduleRounded from '@mui/icons-material/ScheduleRounded';
 import { useDoctor } from '../hooks/queries';
 import { StateChip } from './StatusChip';
 import { runtimeLabel } from '../lib/runtimes';
+import { statusText } from '../theme/theme';
 
 export interface PlannedFeatureProps {
   icon: ComponentType<SvgIconProps>;
@@ -65,7 +66,7 @@ export function PlannedFeature({ icon: Icon, summary, capabilities, runtimes = [
                 label="Not available in this build yet"
                 size="small"
                 variant="outlined"
-                sx={(t) => ({ color: t.palette.status.degrading, borderColor: alpha(t.palette.status.degrading, 0.5), '& .MuiChip-icon': { color: 'inherit' } })}
+                sx={(t) => ({ color: statusText(t, t.palette.status.degrading), borderColor: alpha(t.palette.status.degrading, 0.5), '& .MuiChip-icon': { color: 'inherit' } })}
               />
               <Typography variant="h2" component="h2" sx={{ mt: 1.5 }}>
                 What this page will do

@@ -1,6 +1,7 @@
 import Chip from '@mui/material/Chip';
 import { alpha, useTheme } from '@mui/material/styles';
 import type { JobStatus } from '../bridge';
+import { statusText } from '../theme/theme';
 
 const LABELS: Record<JobStatus, string> = {
   queued: 'Queued',
@@ -28,7 +29,7 @@ export function JobStatusChip({ status }: { status: JobStatus }) {
     <Chip
       size="small"
       label={LABELS[status] ?? status}
-      sx={{ color: c, bgcolor: alpha(c, theme.palette.mode === 'dark' ? 0.16 : 0.1), border: `1px solid ${alpha(c, 0.35)}` }}
+      sx={{ color: statusText(theme, c), bgcolor: alpha(c, theme.palette.mode === 'dark' ? 0.16 : 0.1), border: `1px solid ${alpha(c, 0.35)}` }}
     />
   );
 }
@@ -42,7 +43,7 @@ export function StateChip({ label, tone }: { label: string; tone: 'healthy' | 'd
       size="small"
       label={label}
       icon={<span aria-hidden style={{ width: 7, height: 7, borderRadius: '50%', background: c, marginLeft: 8 }} />}
-      sx={{ color: c, bgcolor: alpha(c, theme.palette.mode === 'dark' ? 0.14 : 0.09), border: `1px solid ${alpha(c, 0.3)}` }}
+      sx={{ color: statusText(theme, c), bgcolor: alpha(c, theme.palette.mode === 'dark' ? 0.14 : 0.09), border: `1px solid ${alpha(c, 0.3)}` }}
     />
   );
 }

@@ -1,4 +1,4 @@
-import { alpha, createTheme, type Theme } from '@mui/material/styles';
+import { alpha, createTheme, darken, lighten, type Theme } from '@mui/material/styles';
 import { brand, tokens, type StatusColors, type ThemeMode } from './tokens';
 
 declare module '@mui/material/styles' {
@@ -131,3 +131,24 @@ export function createAppTheme(mode: ThemeMode): Theme {
 }
 
 export { monoFamily };
+
+/**
+ * A status colour made readable as small text on its own tinted background (WCAG AA 4.5:1):
+ * lighter in dark mode, darker in light mode. Use the raw status colour for dots and borders.
+ */
+export function statusText(theme: Theme, color: string): string {
+  return theme.palette.mode === 'dark' ? lighten(color, 0.35) : darken(color, 0.3);
+}
+
+/** Hidden on screen, read by screen readers. */
+export const visuallyHidden = {
+  border: 0,
+  clip: 'rect(0 0 0 0)',
+  height: '1px',
+  margin: '-1px',
+  overflow: 'hidden',
+  padding: 0,
+  position: 'absolute',
+  whiteSpace: 'nowrap',
+  width: '1px',
+} as const;

@@ -36,7 +36,7 @@ export const tokens = {
     border: 'rgba(15, 23, 42, 0.12)',
     text: '#0f172a',
     textSecondary: '#475569',
-    primary: '#5a67d8',
+    primary: '#4c51bf',
     // Darker shades of the same hues: the dark-mode ones are unreadable on white.
     status: { healthy: '#059669', degrading: '#b45309', warning: '#c2410c', critical: '#dc2626' } satisfies StatusColors,
   },

@@ -21,7 +21,8 @@ export function JobCenterButton() {
         sx={{ color: 'text.secondary' }}
       >
         <Badge
-          badgeContent={active}
+          badgeContent={active > 0 ? active : undefined}
+          invisible={active === 0}
           max={99}
           color="primary"
           overlap="circular"

@@ -3,6 +3,7 @@ import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { alpha, keyframes, useTheme } from '@mui/material/styles';
 import { useConnection } from '../../hooks/useConnection';
+import { statusText } from '../../theme/theme';
 
 const pulse = keyframes`
   0% { box-shadow: 0 0 0 0 currentColor; }
@@ -47,7 +48,7 @@ export function ConnectionIndicator() {
           borderRadius: 99,
           border: `1px solid ${alpha(view.color, 0.35)}`,
           bgcolor: alpha(view.color, theme.palette.mode === 'dark' ? 0.1 : 0.07),
-          color: view.color,
+          color: statusText(theme, view.color),
           cursor: 'default',
         }}
       >
@@ -57,7 +58,7 @@ export function ConnectionIndicator() {
             width: 8,
             height: 8,
             borderRadius: '50%',
-            bgcolor: 'currentColor',
+            bgcolor: view.color,
             animation: status === 'online' ? 'none' : `${pulse} 1.6s ease-out infinite`,
           }}
         />

@@ -102,6 +102,8 @@ function SidebarContent({ collapsed, onNavigate }: { collapsed: boolean; onNavig
         {NAV.map((group, gi) => (
           <List
             key={group.label ?? 'top'}
+            component="div"
+            role="group"
             dense
             disablePadding
             aria-label={group.label ?? 'Overview'}

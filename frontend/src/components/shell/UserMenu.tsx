@@ -23,12 +23,6 @@ const ROLE_TEXT: Record<Role, { label: string; help: string }> = {
   viewer: { label: 'Viewer', help: 'Can look at everything but change nothing.' },
 };
 
-function initials(name: string): string {
-  const parts = name.split(/[\s._-]+/).filter(Boolean);
-  const letters = parts.length > 1 ? `${parts[0]![0]}${parts[1]![0]}` : name.slice(0, 2);
-  return letters.toUpperCase();
-}
-
 export function UserMenu() {
   const me = useMe();
   const navigate = useNavigate();
@@ -52,14 +46,19 @@ export function UserMenu() {
           aria-haspopup="menu"
           aria-expanded={open}
           aria-controls={open ? 'user-menu' : undefined}
-          sx={{ p: 0.5 }}
+          sx={{ p: 0.5, borderRadius: 99 }}
         >
           {me.isLoading ? (
             <Skeleton variant="circular" width={32} height={32} />
           ) : (
-            <Avatar sx={(t) => ({ width: 32, height: 32, fontSize: 13, fontWeight: 700, background: t.palette.surface.gradient, color: '#fff' })}>
-              {name ? initials(name) : <PersonOutlineRounded fontSize="small" />}
+            <Avatar sx={(t) => ({ width: 32, height: 32, background: t.palette.surface.gradient, color: '#fff' })}>
+              <PersonOutlineRounded fontSize="small" />
             </Avatar>
+          )}
+          {name && (
+            <Box component="span" sx={{ display: { xs: 'none', lg: 'inline' }, ml: 1, mr: 0.5, fontSize: 14, fontWeight: 600, color: 'text.primary', maxWidth: 160, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+              {name}
+            </Box>
           )}
         </IconButton>
       </Tooltip>

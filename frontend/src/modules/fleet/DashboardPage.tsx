@@ -23,6 +23,7 @@ import { isActive, selectJobs, sortJobs, useJobsStore } from '../../store/jobs';
 import { useUiStore } from '../../store/ui';
 import { formatRelative, humanizeKind } from '../../lib/format';
 import { runtimeLabel } from '../../lib/runtimes';
+import { statusText } from '../../theme/theme';
 
 const HEALTH_STATES = [
   { tone: 'healthy', label: 'Healthy', help: 'Operating normally' },
@@ -60,7 +61,7 @@ function FleetHealthCard() {
                 bgcolor: alpha(t.palette.status[s.tone], t.palette.mode === 'dark' ? 0.05 : 0.035),
               })}
             >
-              <Typography variant="subtitle2" sx={(t) => ({ color: t.palette.status[s.tone] })}>
+              <Typography variant="subtitle2" sx={(t) => ({ color: statusText(t, t.palette.status[s.tone]) })}>
                 {s.label}
               </Typography>
               <Typography variant="caption" color="text.secondary">
@@ -117,9 +118,15 @@ function RecentJobsCard() {
         {shown.length === 0 ? (
           <EmptyState dense icon={WorkHistoryOutlined} title="No jobs have run yet" description="Data generation, training and reports will run as background jobs; they show up here and in the Job center." />
         ) : (
-          <Stack divider={<Divider flexItem />} component="ul" sx={{ listStyle: 'none', m: 0, p: 0 }}>
+          <Stack component="ul" sx={{ listStyle: 'none', m: 0, p: 0 }}>
             {shown.map((j) => (
-              <Stack component="li" key={j.id} direction="row" spacing={2} sx={{ py: 1.25, alignItems: 'center' }}>
+              <Stack
+                component="li"
+                key={j.id}
+                direction="row"
+                spacing={2}
+                sx={{ py: 1.25, alignItems: 'center', '&:not(:last-of-type)': { borderBottom: 1, borderColor: 'divider' } }}
+              >
                 <Box sx={{ flex: 1, minWidth: 0 }}>
                   <Typography variant="body2" sx={{ fontWeight: 600 }} noWrap>
                     {humanizeKind(j.kind)}

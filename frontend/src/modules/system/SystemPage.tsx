@@ -10,6 +10,7 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { alpha } from '@mui/material/styles';
+import { visuallyHidden } from '../../theme/theme';
 import RefreshRounded from '@mui/icons-material/RefreshRounded';
 import ContentCopyRounded from '@mui/icons-material/ContentCopyRounded';
 import CheckCircleRounded from '@mui/icons-material/CheckCircleRounded';
@@ -91,7 +92,11 @@ function Report({ d }: { d: DoctorReport }) {
         <InfoCard icon={<StorageOutlined />} title="Database">
           <Field label="Schema version" value={schemaText(d)} />
           <Field label="Tables" value={String(d.tables.length)} />
-          <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.75, mt: 0.5 }} aria-label="Database tables">
+          <Box>
+            <Box component="dt" sx={visuallyHidden}>
+              Table names
+            </Box>
+            <Box component="dd" sx={{ m: 0, display: 'flex', flexWrap: 'wrap', gap: 0.75, mt: 0.5 }} aria-label="Database tables">
             {d.tables.length === 0 ? (
               <Typography variant="body2" color="text.secondary">
                 No tables.
@@ -99,6 +104,7 @@ function Report({ d }: { d: DoctorReport }) {
             ) : (
               d.tables.map((t) => <Chip key={t} label={t} size="small" variant="outlined" className="mono" sx={{ fontWeight: 500 }} />)
             )}
+            </Box>
           </Box>
         </InfoCard>
         <InfoCard icon={<FolderOutlined />} title="Storage" wide>
