@@ -24,7 +24,12 @@ export default defineConfig({
       },
     },
   },
-  server: { port: 5173, strictPort: false },
+  // `npm run dev` talks to a running `pdmstudio serve` (make serve → 127.0.0.1:8765) through this proxy.
+  server: {
+    port: 5173,
+    strictPort: false,
+    proxy: { '/api': { target: process.env.PDMSTUDIO_API ?? 'http://127.0.0.1:8765', changeOrigin: true } },
+  },
   test: {
     globals: true,
     environment: 'jsdom',
