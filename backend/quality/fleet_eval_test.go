@@ -89,62 +89,71 @@ func TestFleetQuality(t *testing.T) {
 			}
 		}
 		m.Options.Decoding = o.Decoding
+		if st := os.Getenv("PDM_QUALITY_STRATIFY"); st != "" {
+			m.Options.Stratify = st
+		}
 		width, loss := m.Transformer.Width, m.LossHistory[len(m.LossHistory)-1]
-		syn, err := m.Sample(rows, 2, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := Evaluate(ctx, real, syn, Options{Seed: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cls []string
-		for _, c := range rep.TSTR.Classes {
-			r := "-"
-			if c.Ratio != nil {
-				r = fmt.Sprintf("%.2f", *c.Ratio)
+		for ss := range env("PDM_QUALITY_SAMPLE_SEEDS", 1) {
+			syn, err := m.Sample(rows, uint64(2+ss), nil)
+			if err != nil {
+				t.Fatal(err)
 			}
-			cls = append(cls, fmt.Sprintf("%s:%.2f/%.2f=%s(p%.2f,r%.2f)", c.Class, c.F1Synthetic, c.F1Real, r, c.PrecisionSynthetic, c.RecallSynthetic))
-		}
-		t.Logf("%-34s cols %2d width %3d fit %5.1fs | overall %.3f shapes %.3f pairs %.3f | TSTR macro %.2f min %.2f [%s] | detection AUC %.3f trees %.3f | loss %.2f",
-			p.MachineID, len(real.Columns), width, fit.Seconds(), rep.Overall, rep.ColumnShapes, rep.ColumnPairTrends,
-			rep.TSTR.MacroRatio, rep.TSTR.MinRatio, strings.Join(cls, " "), rep.Detection.ROCAUC, rep.Detection.TreesROCAUC,
-			loss)
-		if os.Getenv("PDM_QUALITY_LOO") != "" {
-			// Leave one column out: how much does the logistic detector lose without it?
-			var all []pairCols
-			for _, c := range rep.Columns {
-				all = append(all, pairCols{name: c.Column, kind: c.Kind, real: real.Column(c.Column), syn: syn.Column(c.Column)})
+			rep, err := Evaluate(ctx, real, syn, Options{Seed: 3})
+			if err != nil {
+				t.Fatal(err)
 			}
-			for i := range all {
-				rest := append(append([]pairCols(nil), all[:i]...), all[i+1:]...)
-				d, err := detect(ctx, real, syn, rest, 10_000, 1)
-				if err != nil {
-					t.Fatal(err)
+			var cls []string
+			for _, c := range rep.TSTR.Classes {
+				r := "-"
+				if c.Ratio != nil {
+					r = fmt.Sprintf("%.2f", *c.Ratio)
 				}
-				t.Logf("    without %-28s detection AUC %.3f", all[i].name, d.ROCAUC)
+				cls = append(cls, fmt.Sprintf("%s:%.2f/%.2f=%s(p%.2f,r%.2f)", c.Class, c.F1Synthetic, c.F1Real, r, c.PrecisionSynthetic, c.RecallSynthetic))
 			}
-		}
-		if os.Getenv("PDM_QUALITY_DETAIL") != "" {
-			for _, c := range rep.Columns {
-				// Which columns give the synthetic rows away on their own?
-				pc := pairCols{name: c.Column, kind: c.Kind, real: real.Column(c.Column), syn: syn.Column(c.Column)}
-				d, err := detect(ctx, real, syn, []pairCols{pc}, 10_000, 1)
-				if err != nil {
-					t.Fatal(err)
+			t.Logf("%-34s cols %2d width %3d fit %5.1fs | overall %.3f shapes %.3f pairs %.3f | TSTR macro %.2f min %.2f [%s] | detection AUC %.3f trees %.3f | loss %.2f",
+				p.MachineID, len(real.Columns), width, fit.Seconds(), rep.Overall, rep.ColumnShapes, rep.ColumnPairTrends,
+				rep.TSTR.MacroRatio, rep.TSTR.MinRatio, strings.Join(cls, " "), rep.Detection.ROCAUC, rep.Detection.TreesROCAUC,
+				loss)
+
+			if ss > 0 {
+				continue
+			}
+			if os.Getenv("PDM_QUALITY_LOO") != "" {
+				// Leave one column out: how much does the logistic detector lose without it?
+				var all []pairCols
+				for _, c := range rep.Columns {
+					all = append(all, pairCols{name: c.Column, kind: c.Kind, real: real.Column(c.Column), syn: syn.Column(c.Column)})
 				}
-				t.Logf("    %-28s %-8s %.3f  detection AUC alone %.3f (trees %.3f)", c.Column, c.Kind, c.Score, d.ROCAUC, d.TreesROCAUC)
+				for i := range all {
+					rest := append(append([]pairCols(nil), all[:i]...), all[i+1:]...)
+					d, err := detect(ctx, real, syn, rest, 10_000, 1)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Logf("    without %-28s detection AUC %.3f", all[i].name, d.ROCAUC)
+				}
 			}
-			worst := append([]PairRow(nil), rep.Pairs...)
-			for i := range worst {
-				for j := i + 1; j < len(worst); j++ {
-					if worst[j].Score < worst[i].Score {
-						worst[i], worst[j] = worst[j], worst[i]
+			if os.Getenv("PDM_QUALITY_DETAIL") != "" {
+				for _, c := range rep.Columns {
+					// Which columns give the synthetic rows away on their own?
+					pc := pairCols{name: c.Column, kind: c.Kind, real: real.Column(c.Column), syn: syn.Column(c.Column)}
+					d, err := detect(ctx, real, syn, []pairCols{pc}, 10_000, 1)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Logf("    %-28s %-8s %.3f  detection AUC alone %.3f (trees %.3f)", c.Column, c.Kind, c.Score, d.ROCAUC, d.TreesROCAUC)
+				}
+				worst := append([]PairRow(nil), rep.Pairs...)
+				for i := range worst {
+					for j := i + 1; j < len(worst); j++ {
+						if worst[j].Score < worst[i].Score {
+							worst[i], worst[j] = worst[j], worst[i]
+						}
 					}
 				}
-			}
-			for _, p := range worst[:min(12, len(worst))] {
-				t.Logf("    pair %-26s %-26s %s %.3f", p.ColumnA, p.ColumnB, p.Metric, p.Score)
+				for _, p := range worst[:min(12, len(worst))] {
+					t.Logf("    pair %-26s %-26s %s %.3f", p.ColumnA, p.ColumnB, p.Metric, p.Score)
+				}
 			}
 		}
 	}

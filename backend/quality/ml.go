@@ -21,7 +21,9 @@ type TSTR struct {
 	Target     string   `json:"target"`
 	Classifier string   `json:"classifier"`
 	Features   []string `json:"features"`
-	// Rows: real training split, synthetic training rows, real test rows.
+	// Rows: real training rows per fold, synthetic training rows, real rows tested (all
+	// of them, out of fold), and the number of folds.
+	Folds              int       `json:"folds"`
 	TrainRealRows      int       `json:"train_real_rows"`
 	TrainSyntheticRows int       `json:"train_synthetic_rows"`
 	TestRows           int       `json:"test_rows"`
@@ -60,6 +62,9 @@ type Detection struct {
 	RealRows    int     `json:"real_rows"`
 	Synthetic   int     `json:"synthetic_rows"`
 }
+
+// tstrFolds is the number of cross-validation folds of the real rows in TSTR.
+const tstrFolds = 3
 
 const classifierName = "gradient-boosted trees (100 rounds × depth 4, learning rate 0.1, 64 bins)"
 
@@ -216,8 +221,13 @@ func tstr(ctx context.Context, real, syn *datasets.Table, all []pairCols, target
 	rng := nn.NewRNG(nn.DeriveSeed(seed, 11))
 	realRows, yReal := labels(tcol.real, subsample(real.NumRows(), maxRows, rng))
 	synRows, ySyn := labels(tcol.syn, subsample(syn.NumRows(), maxRows, rng))
-	// Stratified 70/30 split of the real rows.
-	var trainIdx, testIdx []int
+	if len(synRows) == 0 {
+		return nil, apperr.BadInputf("the synthetic table has no row with a %s seen in the real table", target)
+	}
+	// Stratified folds of the real rows: each real row is predicted once by a classifier
+	// trained on the other folds, and once by the classifier trained on the synthetic rows;
+	// the F1 scores are over all real rows (out-of-fold), which is steadier than one split.
+	fold := make([]int, len(yReal))
 	for c := range classes {
 		var members []int
 		for k, y := range yReal {
@@ -226,45 +236,51 @@ func tstr(ctx context.Context, real, syn *datasets.Table, all []pairCols, target
 			}
 		}
 		rng.Shuffle(members)
-		cut := int(math.Round(0.7 * float64(len(members))))
-		trainIdx, testIdx = append(trainIdx, members[:cut]...), append(testIdx, members[cut:]...)
-	}
-	slices.Sort(trainIdx)
-	slices.Sort(testIdx)
-	pick := func(idx []int) ([]int, []int) {
-		rows, y := make([]int, len(idx)), make([]int, len(idx))
-		for o, k := range idx {
-			rows[o], y[o] = realRows[k], yReal[k]
+		for i, k := range members {
+			fold[k] = i % tstrFolds
 		}
-		return rows, y
-	}
-	trRows, yTr := pick(trainIdx)
-	teRows, yTe := pick(testIdx)
-	if len(synRows) == 0 {
-		return nil, apperr.BadInputf("the synthetic table has no row with a %s seen in the real table", target)
 	}
 	cats := categoryIndex(cols)
-	xTe := featureMatrix(cols, false, teRows, cats)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var realModel, synModel *gbt
-	nn.Parallel(2, 2, func(i int) {
-		if i == 0 {
-			realModel = fitGBT(featureMatrix(cols, false, trRows, cats), yTr, len(classes), defaultGBT)
-		} else {
-			synModel = fitGBT(featureMatrix(cols, true, synRows, cats), ySyn, len(classes), defaultGBT)
+	xAll := featureMatrix(cols, false, realRows, cats)
+	predReal, predSyn := make([]int, len(yReal)), make([]int, len(yReal))
+	trainRows := 0
+	nn.Parallel(tstrFolds+1, 0, func(job int) {
+		if ctx.Err() != nil {
+			return
+		}
+		if job == tstrFolds {
+			g := fitGBT(featureMatrix(cols, true, synRows, cats), ySyn, len(classes), defaultGBT)
+			copy(predSyn, argmaxRows(g.predictProba(xAll), len(classes)))
+			return
+		}
+		var tr, te []int
+		for k, f := range fold {
+			if f == job {
+				te = append(te, k)
+			} else {
+				tr = append(tr, k)
+			}
+		}
+		if job == 0 {
+			trainRows = len(tr)
+		}
+		g := fitGBT(selectRows(xAll, tr), selectInts(yReal, tr), len(classes), defaultGBT)
+		for o, k := range argmaxRows(g.predictProba(selectRows(xAll, te)), len(classes)) {
+			predReal[te[o]] = k
 		}
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	f1Real := f1Scores(yTe, argmaxRows(realModel.predictProba(xTe), len(classes)), len(classes))
-	predSyn := argmaxRows(synModel.predictProba(xTe), len(classes))
+	yTe := yReal
+	f1Real := f1Scores(yTe, predReal, len(classes))
 	f1Syn := f1Scores(yTe, predSyn, len(classes))
 	prec, rec := precisionRecall(yTe, predSyn, len(classes))
-	t := &TSTR{Target: target, Classifier: classifierName, TrainRealRows: len(trRows), TrainSyntheticRows: len(synRows),
-		TestRows: len(teRows), MinRatio: math.Inf(1)}
+	t := &TSTR{Target: target, Classifier: classifierName, TrainRealRows: trainRows, TrainSyntheticRows: len(synRows),
+		TestRows: len(yTe), Folds: tstrFolds, MinRatio: math.Inf(1)}
 	for _, c := range cols {
 		t.Features = append(t.Features, c.name)
 	}

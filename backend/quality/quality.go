@@ -10,9 +10,9 @@
 //     equal-width bins over the real range (outer bins open); the score is their mean.
 //   - Overall: the mean of the two.
 //   - TSTR (train on synthetic, test on real): a gradient-boosted-trees classifier of a discrete
-//     target (e.g. health_state) trained on the synthetic table and, for reference, on a
-//     training split of the real one, both tested on the same held-out real rows; per-class F1
-//     and the ratio synthetic/real.
+//     target (e.g. health_state) trained on the synthetic table and, for reference, on the real
+//     one in 3 stratified folds (each real row predicted by the classifier that did not see
+//     it); per-class F1 over all real rows and the ratio synthetic/real.
 //   - Detection: a classifier that tells real rows from synthetic ones, cross-validated
 //     (3 stratified folds), as SDMetrics' LogisticDetection: text columns one-hot, ints, bools
 //     (0/1), floats and timestamps as numbers (as rdt's HyperTransformer detects them), mean

@@ -54,11 +54,20 @@ func (m *Model) SampleContext(ctx context.Context, n int, seed uint64, condition
 	rng := nn.NewRNG(seed)
 	tr := m.Transformer
 	var out *decoded
-	if len(conds) == 0 {
+	strat := -1
+	if st := m.Options.Stratify; len(conds) == 0 && st != "" && st != StratifyNone {
+		strat = slices.IndexFunc(tr.Columns, func(c ColumnSpec) bool { return c.Name == st && c.Kind == KindDiscrete })
+	}
+	switch {
+	case len(conds) == 0 && strat < 0:
 		if out, err = m.generate(ctx, n, rng); err != nil {
 			return nil, err
 		}
-	} else {
+	case len(conds) == 0:
+		if out, err = m.stratified(ctx, n, strat, rng); err != nil {
+			return nil, err
+		}
+	default:
 		out = &decoded{}
 		chunk := max(n, m.Options.BatchSize)
 		budget := MaxTries * chunk
@@ -99,10 +108,77 @@ func (m *Model) SampleContext(ctx context.Context, n int, seed uint64, condition
 	t.Meta["generator"] = Generator
 	t.Meta["seed"] = strconv.FormatUint(seed, 10)
 	delete(t.Meta, "conditions")
+	delete(t.Meta, "stratified_by")
 	if len(conds) > 0 {
 		t.Meta["conditions"] = conditionText(tr, conds)
 	}
+	if strat >= 0 {
+		t.Meta["stratified_by"] = tr.Columns[strat].Name
+	}
 	return t, nil
+}
+
+// stratifyTries bounds the rounds of candidates stratified sampling draws.
+const stratifyTries = 10
+
+// stratified draws n rows whose categories of column col have the training shares (quotas by
+// the largest remainder), keeping candidates of a category while its quota is open. When a
+// category is still short after stratifyTries rounds of max(n, BatchSize) candidates, the
+// rest is filled with the rejected candidates, in order, so that n rows always come back.
+func (m *Model) stratified(ctx context.Context, n, col int, rng *nn.RNG) (*decoded, error) {
+	shares := m.Transformer.Columns[col].Freqs
+	quota := make([]int, len(shares))
+	type rem struct {
+		frac float64
+		k    int
+	}
+	var rems []rem
+	left := n
+	for k, f := range shares {
+		q := f * float64(n)
+		quota[k] = int(q)
+		left -= quota[k]
+		rems = append(rems, rem{q - float64(quota[k]), k})
+	}
+	slices.SortStableFunc(rems, func(a, b rem) int {
+		switch {
+		case a.frac > b.frac:
+			return -1
+		case a.frac < b.frac:
+			return 1
+		}
+		return 0
+	})
+	for i := 0; i < left; i++ {
+		quota[rems[i%len(rems)].k]++
+	}
+	out := &decoded{}
+	chunk := max(n, m.Options.BatchSize)
+	var spare *decoded
+	var spareRows []int
+	for try := 0; try < stratifyTries && out.n < n; try++ {
+		d, err := m.generate(ctx, chunk, rng)
+		if err != nil {
+			return nil, err
+		}
+		var keep, rest []int
+		for r := range d.n {
+			if k := d.cats[col][r]; quota[k] > 0 {
+				quota[k]--
+				keep = append(keep, r)
+			} else {
+				rest = append(rest, r)
+			}
+		}
+		out.appendRows(d, keep)
+		if try == 0 {
+			spare, spareRows = d, rest
+		}
+	}
+	if out.n < n { // a category the model rarely makes: fill up with other rows
+		out.appendRows(spare, spareRows[:min(len(spareRows), n-out.n)])
+	}
+	return out, nil
 }
 
 // condition asks for category cat of column col.

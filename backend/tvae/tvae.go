@@ -36,6 +36,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -66,6 +67,12 @@ type Options struct {
 	// the moments of the aggregate posterior; no training row is reused). On the seed data
 	// "fitted" made no measurable difference.
 	Latent string `json:"latent"`
+	// Stratify names a discrete column whose category shares unconditional samples match
+	// exactly (candidates of a category are kept while its quota, n × its training share, is
+	// open). "" means "health_state" when the table has it as a discrete column (the seed
+	// data's label: a VAE under-produces rare, extreme states such as critical), StratifyNone
+	// turns it off (SDV's plain sampling). Fit stores the resolved choice.
+	Stratify string `json:"stratify"`
 	// Decoding says how samples read one-hot spans (categories and modes): "sample" (default)
 	// draws from the decoder's softmax, so category and mode shares follow the model's
 	// probabilities; "argmax" takes the most likely one as SDV does, which over-represents
@@ -77,8 +84,13 @@ type Options struct {
 	Transform TransformOptions `json:"transform"`
 }
 
-// Values of Options.Latent and Options.Decoding.
+// DefaultStratify is the column unconditional samples are stratified by when the options do
+// not say (see Options.Stratify): the seed data's health state.
+const DefaultStratify = "health_state"
+
+// Values of Options.Stratify, Options.Latent and Options.Decoding.
 const (
+	StratifyNone = "-"
 	LatentPrior  = "prior"
 	LatentFitted = "fitted"
 
@@ -568,6 +580,19 @@ func Fit(ctx context.Context, t *datasets.Table, opts Options, onEpoch func(Epoc
 	tr, err := FitTransformer(ctx, t, topts)
 	if err != nil {
 		return nil, err
+	}
+	discrete := func(name string) bool {
+		i := slices.IndexFunc(tr.Columns, func(c ColumnSpec) bool { return c.Name == name })
+		return i >= 0 && tr.Columns[i].Kind == KindDiscrete
+	}
+	switch {
+	case o.Stratify == "" && discrete(DefaultStratify):
+		o.Stratify = DefaultStratify
+	case o.Stratify == "":
+		o.Stratify = StratifyNone
+	case o.Stratify != StratifyNone && !discrete(o.Stratify):
+		return nil, apperr.BadInput("invalid TVAE option", apperr.FieldError{Field: "stratify",
+			Message: fmt.Sprintf("%q is not a discrete column of the training table", o.Stratify)})
 	}
 	enc, err := tr.Transform(ctx, t, nn.DeriveSeed(o.Seed, 2))
 	if err != nil {

@@ -379,3 +379,48 @@ func TestLatent(t *testing.T) {
 		}
 	}
 }
+
+// TestStratified: unconditional samples reproduce the training shares of health_state
+// exactly (largest remainder), and the option can be turned off or misused.
+func TestStratified(t *testing.T) {
+	tb := seedData(t)
+	o := smallOptions(4)
+	o.Epochs = 3
+	m, err := Fit(context.Background(), tb, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Options.Stratify != "health_state" {
+		t.Fatalf("stratify resolved to %q", m.Options.Stratify)
+	}
+	s, err := m.Sample(700, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.NumRows() != 700 || s.Meta["stratified_by"] != "health_state" {
+		t.Fatalf("%d rows, meta %v", s.NumRows(), s.Meta)
+	}
+	real, syn := make([]float64, 4), make([]float64, 4)
+	for _, v := range tb.Column("health_state").Ints {
+		real[v]++
+	}
+	for _, v := range s.Column("health_state").Ints {
+		syn[v]++
+	}
+	for k := range 4 {
+		if want := real[k] / 1000 * 700; math.Abs(syn[k]-want) > 1 {
+			t.Errorf("state %d: %v rows, want %.1f", k, syn[k], want)
+		}
+	}
+	o.Stratify = StratifyNone
+	m2, _ := Fit(context.Background(), tb, o, nil)
+	if s2, _ := m2.Sample(100, 1, nil); s2.Meta["stratified_by"] != "" {
+		t.Fatal("stratified although turned off")
+	}
+	for _, bad := range []string{"nope", "rul"} {
+		o.Stratify = bad
+		if _, err := Fit(context.Background(), tb, o, nil); apperr.KindOf(err) != apperr.KindBadInput {
+			t.Errorf("stratify %q: err = %v", bad, err)
+		}
+	}
+}
