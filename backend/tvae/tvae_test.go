@@ -213,6 +213,16 @@ func TestReproducible(t *testing.T) {
 	if !bytes.Equal(b1, b2) {
 		t.Fatal("same seed, different model files")
 	}
+	// One thread or several: the same bytes.
+	prev := nn.SetThreads(1)
+	m1t, err := Fit(context.Background(), tb, o, nil)
+	nn.SetThreads(prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(encode(t, m1t), b1) {
+		t.Fatal("one thread and several give different model files")
+	}
 	path := filepath.Join(t.TempDir(), "model.tvae")
 	if err := m1.Save(path); err != nil {
 		t.Fatal(err)
