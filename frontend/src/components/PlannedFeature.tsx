@@ -30,7 +30,7 @@ export interface PlannedFeatureProps {
   capabilities: string[];
   /** Runtime libraries the feature needs; their real status is shown from System.Doctor. */
   runtimes?: string[];
-  /** Pages that already work and are related. */
+  /** Related pages (planned or not); listed apart from what works in this build. */
   related?: { to: string; label: string }[];
 }
 
@@ -97,15 +97,30 @@ export function PlannedFeature({ icon: Icon, summary, capabilities, runtimes = [
         {runtimes.length > 0 && <RuntimeReadiness names={runtimes} />}
         <Card>
           <CardContent>
-            <Typography variant="overline" color="text.secondary">
-              Available now
+            {related.length > 0 && (
+              <>
+                <Typography variant="overline" color="text.secondary" component="h3">
+                  Related pages
+                </Typography>
+                <Stack spacing={1} sx={{ mt: 0.5, mb: 2 }}>
+                  {related.map((r) => (
+                    <Link key={r.to} component={RouterLink} to={r.to} underline="hover" variant="body2" sx={{ fontWeight: 500 }}>
+                      {r.label}
+                    </Link>
+                  ))}
+                </Stack>
+              </>
+            )}
+            <Typography variant="overline" color="text.secondary" component="h3">
+              Available in this build
             </Typography>
-            <Stack spacing={1} sx={{ mt: 1 }}>
-              {[...related, { to: '/system', label: 'System report: versions, database and runtime libraries' }].map((r) => (
-                <Link key={r.to} component={RouterLink} to={r.to} underline="hover" variant="body2" sx={{ fontWeight: 500 }}>
-                  {r.label}
-                </Link>
-              ))}
+            <Stack spacing={1} sx={{ mt: 0.5 }}>
+              <Link component={RouterLink} to="/system" underline="hover" variant="body2" sx={{ fontWeight: 500 }}>
+                System report: versions, database and runtime libraries
+              </Link>
+              <Link component={RouterLink} to="/settings" underline="hover" variant="body2" sx={{ fontWeight: 500 }}>
+                Settings: colour theme
+              </Link>
               <Typography variant="body2" color="text.secondary">
                 Background jobs appear in the Job center (header, top right).
               </Typography>
@@ -123,7 +138,7 @@ function RuntimeReadiness({ names }: { names: string[] }) {
   return (
     <Card>
       <CardContent>
-        <Typography variant="overline" color="text.secondary">
+        <Typography variant="overline" color="text.secondary" component="h3">
           Runtime readiness
         </Typography>
         <Stack spacing={1.25} sx={{ mt: 1 }}>
