@@ -244,7 +244,7 @@ function ChipField({ label, items, active }: { label: string; items: string[]; a
       <Box component="dd" sx={{ m: 0, display: 'flex', flexWrap: 'wrap', gap: 0.75 }}>
         {items.map((p) =>
           p === active ? (
-            <Chip key={p} label={`${p} · active`} size="small" color="primary" icon={<CheckCircleRounded />} />
+            <Chip key={p} label={`${p} · active`} size="small" color="primary" variant="outlined" icon={<CheckCircleRounded />} />
           ) : (
             <Chip key={p} label={p} size="small" variant="outlined" />
           ),
