@@ -293,3 +293,37 @@ func TestExpVector(t *testing.T) {
 		}
 	}
 }
+
+// TestSoftmaxSpans32 compares the vectorised float32 path with the float64 one.
+func TestSoftmaxSpans32(t *testing.T) {
+	r := NewRNG(3)
+	starts, widths := []int{1, 4, 9, 10, 30}, []int{3, 5, 1, 17, 2}
+	x64 := make([]float64, 33)
+	FillNormal(r, x64)
+	for i := range x64 {
+		x64[i] *= 5
+	}
+	x32 := make([]float32, len(x64))
+	for i, v := range x64 {
+		x32[i] = float32(v)
+	}
+	p64, p32 := make([]float64, len(x64)), make([]float32, len(x64))
+	l64, l32 := make([]float64, len(starts)), make([]float64, len(starts))
+	SoftmaxSpans(x64, p64, starts, widths, l64)
+	SoftmaxSpans(x32, p32, starts, widths, l32)
+	for i, s := range starts {
+		if math.Abs(l64[i]-l32[i]) > 1e-5*(1+math.Abs(l64[i])) {
+			t.Errorf("span %d: lse %v vs %v", i, l32[i], l64[i])
+		}
+		sum := 0.0
+		for j := s; j < s+widths[i]; j++ {
+			sum += float64(p32[j])
+			if math.Abs(float64(p32[j])-p64[j]) > 1e-6 {
+				t.Errorf("p[%d] = %v, want %v", j, p32[j], p64[j])
+			}
+		}
+		if math.Abs(sum-1) > 1e-5 {
+			t.Errorf("span %d sums to %v", i, sum)
+		}
+	}
+}

@@ -26,7 +26,9 @@
 // # Differences from SDV
 //
 // Samples draw categories and modes from the decoder's softmax (SDV takes the arg-max; see
-// Options.Decoding), atoms as above, and the mixture is fitted on at most 5,000 rows per
+// Options.Decoding); unconditional samples are stratified by health_state when the table has
+// it, so that every state keeps its training share (a VAE under-produces rare, extreme states;
+// see Options.Stratify); atoms as above; the mixture is fitted on at most 5,000 rows per
 // column. Training runs in float32 on backend/nn (a float64 path is kept for comparison).
 // The same table, options and seed give a byte-identical model file and identical samples on
 // the same CPU kind (see backend/nn on determinism).
