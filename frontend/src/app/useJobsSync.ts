@@ -8,6 +8,7 @@ import { useUiStore } from '../store/ui';
 import { humanizeKind } from '../lib/format';
 
 const LIST_LIMIT = 100;
+const EVENT_BATCH_MS = 200;
 
 /**
  * Keeps the jobs store current: the list on start, live `job` events in between, and a fresh
@@ -16,7 +17,7 @@ const LIST_LIMIT = 100;
 export function useJobsSync(): void {
   const client = useQueryClient();
   const upsertMany = useJobsStore((s) => s.upsertMany);
-  const upsert = useJobsStore((s) => s.upsert);
+  const upsertEvents = useJobsStore((s) => s.upsertEvents);
   const jobCenterOpen = useUiStore((s) => s.jobCenterOpen);
   const { enqueueSnackbar } = useSnackbar();
 
@@ -27,16 +28,32 @@ export function useJobsSync(): void {
   }, [list.data, upsertMany]);
 
   useEffect(() => {
+    // Many jobs can each report up to 10 times a second; apply them in batches so the UI
+    // re-renders a few times a second, not once per event.
+    let queue: Job[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      const batch = queue;
+      queue = [];
+      const prevs = upsertEvents(batch);
+      batch.forEach((job, i) => {
+        const prev = prevs[i];
+        if (prev && isActive(prev) && isFinal(job)) announce(job, enqueueSnackbar);
+      });
+    };
     const offJob = jobs.onChange((job: Job) => {
-      const prev = upsert(job);
-      if (prev && isActive(prev) && isFinal(job)) announce(job, enqueueSnackbar);
+      queue.push(job);
+      timer ??= setTimeout(flush, EVENT_BATCH_MS);
     });
     const offReconnect = onReconnect(() => void client.invalidateQueries({ queryKey: queryKeys.jobs }));
     return () => {
       offJob();
       offReconnect();
+      if (timer) clearTimeout(timer);
+      if (queue.length) flush();
     };
-  }, [client, upsert, enqueueSnackbar]);
+  }, [client, upsertEvents, enqueueSnackbar]);
 
   useEffect(() => {
     if (jobCenterOpen) void client.invalidateQueries({ queryKey: queryKeys.jobs });

@@ -22,7 +22,25 @@ describe('jobs store', () => {
     const s = useJobsStore.getState();
     for (let epoch = 1; epoch <= 4; epoch++) s.upsert(makeJob({ id: 't', metrics: { epoch, loss: 2 / epoch } }));
     s.upsert(makeJob({ id: 't', metrics: { epoch: 4, loss: 0.5 } })); // duplicate point ignored
-    expect(useJobsStore.getState().history.t!.loss!.map((p) => p.t)).toEqual([1, 2, 3, 4]);
+    expect(useJobsStore.getState().history.t!.loss!.points.map((p) => p.t)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('starts a new loss series when the stage changes or the epoch goes back', () => {
+    const s = useJobsStore.getState();
+    for (let epoch = 1; epoch <= 3; epoch++) s.upsert(makeJob({ id: 'm', stage: 'classification', metrics: { epoch, loss: 1 / epoch } }));
+    s.upsert(makeJob({ id: 'm', stage: 'rul', metrics: { epoch: 1, loss: 9 } }));
+    expect(useJobsStore.getState().history.m!.loss).toEqual({ stage: 'rul', points: [{ t: 1, value: 9 }] });
+    s.upsert(makeJob({ id: 'm', stage: 'rul', metrics: { epoch: 2, loss: 8 } }));
+    s.upsert(makeJob({ id: 'm', stage: 'rul', metrics: { epoch: 1, loss: 7 } }));
+    expect(useJobsStore.getState().history.m!.loss!.points).toEqual([{ t: 1, value: 7 }]);
+  });
+
+  it('applies a batch of events in one update and reports what each replaced', () => {
+    const s = useJobsStore.getState();
+    s.upsertMany([makeJob({ id: 'x', status: 'running' })]);
+    const prevs = s.upsertEvents([makeJob({ id: 'x', status: 'succeeded' }), makeJob({ id: 'y', status: 'queued' })]);
+    expect(prevs.map((p) => p?.status)).toEqual(['running', undefined]);
+    expect(Object.keys(useJobsStore.getState().byId).sort()).toEqual(['x', 'y']);
   });
 
   it('sorts running, then queued, then the rest newest first', () => {

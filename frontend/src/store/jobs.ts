@@ -7,17 +7,25 @@ export interface MetricPoint {
   value: number;
 }
 
+/** A metric's history within one stage of a job (a job may train several models in turn). */
+export interface MetricSeries {
+  stage: string;
+  points: MetricPoint[];
+}
+
 const HISTORY_LIMIT = 2000;
 const HISTORY_METRICS = ['loss', 'val_loss'] as const;
 
 export interface JobsState {
   byId: Record<string, Job>;
-  /** Per job, per metric name: values seen over time (for live loss curves). */
-  history: Record<string, Record<string, MetricPoint[]>>;
+  /** Per job, per metric name: values seen over time in the current stage (for live loss curves). */
+  history: Record<string, Record<string, MetricSeries>>;
   /** Merge a list from Jobs.List: never lets an older, unfinished copy overwrite a finished one. */
   upsertMany: (jobs: Job[]) => void;
   /** Merge one job from a `job` event; returns the previous copy, if any. */
   upsert: (job: Job) => Job | undefined;
+  /** Merge a batch of `job` events in one update; returns the previous copy of each. */
+  upsertEvents: (jobs: Job[]) => (Job | undefined)[];
   reset: () => void;
 }
 
@@ -35,10 +43,7 @@ function shouldReplace(prev: Job | undefined, next: Job): boolean {
   return true;
 }
 
-function appendHistory(
-  history: JobsState['history'],
-  job: Job,
-): JobsState['history'] {
+function appendHistory(history: JobsState['history'], job: Job): JobsState['history'] {
   const metrics = job.metrics;
   if (!metrics) return history;
   let changed = false;
@@ -46,13 +51,16 @@ function appendHistory(
   for (const name of HISTORY_METRICS) {
     const v = metrics[name];
     if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-    const series = perJob[name] ?? [];
-    const last = series[series.length - 1];
-    const step = typeof metrics.epoch === 'number' ? metrics.epoch : series.length;
-    if (last && last.t === step && last.value === v) continue;
-    const next = series.length >= HISTORY_LIMIT ? series.slice(series.length - HISTORY_LIMIT + 1) : series.slice();
-    next.push({ t: step, value: v });
-    perJob[name] = next;
+    let series = perJob[name];
+    const last = series?.points[series.points.length - 1];
+    const step = typeof metrics.epoch === 'number' ? metrics.epoch : (series?.points.length ?? 0);
+    // A new stage, or the epoch counter going back, means a new model is being trained.
+    if (!series || series.stage !== job.stage || (last && step < last.t)) series = { stage: job.stage, points: [] };
+    else if (last && last.t === step && last.value === v) continue;
+    const points = series.points.length >= HISTORY_LIMIT ? series.points.slice(series.points.length - HISTORY_LIMIT + 1) : series.points.slice();
+    if (last && last.t === step && series.points.length > 0) points[points.length - 1] = { t: step, value: v };
+    else points.push({ t: step, value: v });
+    perJob[name] = { stage: series.stage, points };
     changed = true;
   }
   return changed ? { ...history, [job.id]: perJob } : history;
@@ -72,6 +80,22 @@ export const useJobsStore = create<JobsState>()((set, get) => ({
     if (!shouldReplace(prev, job)) return prev;
     set((s) => ({ byId: { ...s.byId, [job.id]: job }, history: appendHistory(s.history, job) }));
     return prev;
+  },
+  upsertEvents: (jobs) => {
+    const prevs: (Job | undefined)[] = [];
+    set((s) => {
+      const byId = { ...s.byId };
+      let history = s.history;
+      for (const job of jobs) {
+        const prev = byId[job.id];
+        prevs.push(prev);
+        if (!shouldReplace(prev, job)) continue;
+        byId[job.id] = job;
+        history = appendHistory(history, job);
+      }
+      return { byId, history };
+    });
+    return prevs;
   },
   reset: () => set({ byId: {}, history: {} }),
 }));

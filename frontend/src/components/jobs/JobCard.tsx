@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -15,8 +15,21 @@ import { formatDateTime, formatDuration, formatMetric, formatPercent, formatRela
 import { JobStatusChip } from '../StatusChip';
 import { LossSparkline } from './LossSparkline';
 
+/** Metrics as label/value pairs; "epoch" and "epochs" read better as one "Epoch 3 / 40". */
+function metricEntries(metrics: Job['metrics']): [string, string][] {
+  const m = { ...(metrics ?? {}) };
+  const out: [string, string][] = [];
+  if (typeof m.epoch === 'number' && typeof m.epochs === 'number') {
+    out.push(['Epoch', `${formatMetric(m.epoch)} / ${formatMetric(m.epochs)}`]);
+    delete m.epoch;
+    delete m.epochs;
+  }
+  for (const [k, v] of Object.entries(m)) if (v !== null && v !== undefined && typeof v !== 'object') out.push([humanizeKey(k), formatMetric(v)]);
+  return out;
+}
+
 /** One job: what, for which machine, how far, how long, and a cancel button while it runs. */
-export function JobCard({ job, now }: { job: Job; now: number }) {
+export const JobCard = memo(function JobCard({ job, now }: { job: Job; now: number }) {
   const active = isActive(job);
   const lossHistory = useJobsStore((s) => s.history[job.id]?.loss);
   const { enqueueSnackbar } = useSnackbar();
@@ -28,7 +41,7 @@ export function JobCard({ job, now }: { job: Job; now: number }) {
     onSettled: () => setConfirm(false),
   });
 
-  const metrics = Object.entries(job.metrics ?? {}).filter(([, v]) => v !== null && typeof v !== 'object');
+  const metrics = metricEntries(job.metrics);
   const started = parseTime(job.started_at);
   const finished = parseTime(job.finished_at);
   const duration = started && finished ? (finished.getTime() - started.getTime()) / 1000 : null;
@@ -95,17 +108,17 @@ export function JobCard({ job, now }: { job: Job; now: number }) {
               sx={{ display: 'inline-flex', gap: 0.5, px: 1, py: 0.25, borderRadius: 1.5, bgcolor: 'action.hover', fontSize: 12 }}
             >
               <Box component="dt" sx={{ color: 'text.secondary' }}>
-                {humanizeKey(k)}
+                {k}
               </Box>
               <Box component="dd" sx={{ m: 0, fontWeight: 600, fontVariantNumeric: 'tabular-nums' }}>
-                {formatMetric(v)}
+                {v}
               </Box>
             </Box>
           ))}
         </Box>
       )}
 
-      {lossHistory && lossHistory.length >= 3 && <LossSparkline points={lossHistory} />}
+      {active && lossHistory && lossHistory.points.length >= 3 && <LossSparkline points={lossHistory.points} />}
 
       {job.status === 'failed' && (
         <Alert severity="error" variant="outlined" sx={{ mt: 1.5, py: 0, '& .MuiAlert-message': { wordBreak: 'break-word' } }}>
@@ -155,4 +168,4 @@ export function JobCard({ job, now }: { job: Job; now: number }) {
       </Stack>
     </Paper>
   );
-}
+});

@@ -38,6 +38,7 @@ describe('job center', () => {
     expect(within(running).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '42');
     expect(within(running).getByText('Epoch')).toBeInTheDocument();
     expect(within(running).getByText('1.235')).toBeInTheDocument();
+    expect(within(running).getByText('Loss')).toBeInTheDocument();
 
     const failed = within(dialog).getByRole('listitem', { name: /Seed data generation .*: failed/ });
     expect(within(failed).getByText('profile has no sensors')).toBeInTheDocument();
@@ -83,13 +84,27 @@ describe('job center', () => {
     await within(dialog).findByRole('listitem', { name: /: running/ });
 
     act(() => fake.emit('job', makeJob({ id: 'live', status: 'running', progress: 0.8, stage: 'writing_parquet' })));
-    expect(within(dialog).getByText('Writing parquet')).toBeInTheDocument();
+    expect(await within(dialog).findByText('Writing parquet')).toBeInTheDocument();
 
     act(() => fake.emit('job', makeJob({ id: 'live', status: 'succeeded', progress: 1, finished_at: '2026-11-27T08:10:00Z' })));
     expect(await within(dialog).findByRole('listitem', { name: /: succeeded/ })).toBeInTheDocument();
     expect(await screen.findByText('Seed data generation for motor_siemens_1la7_001 finished')).toBeInTheDocument();
     expect(useJobsStore.getState().byId.live!.status).toBe('succeeded');
     expect(screen.getByRole('button', { name: 'Job center', hidden: true })).toBeInTheDocument();
+  });
+
+  it('draws a live loss curve from training events and shows epoch of epochs', async () => {
+    const fake = installFakeBackend();
+    fake.jobs = [makeJob({ id: 'tr', kind: 'tvae_train', stage: 'training', metrics: { epoch: 1, epochs: 40, loss: 2 } })];
+    const user = userEvent.setup();
+    renderApp('/');
+    const dialog = await openJobCenter(user);
+    await within(dialog).findByText('1 / 40');
+    act(() => {
+      for (let e = 2; e <= 5; e++) fake.emit('job', makeJob({ id: 'tr', kind: 'tvae_train', stage: 'training', metrics: { epoch: e, epochs: 40, loss: 2 / e } }));
+    });
+    expect(await within(dialog).findByRole('img', { name: /Loss from 1 to 0.4 over epochs 2–5/ })).toBeInTheDocument();
+    expect(within(dialog).getByText('5 / 40')).toBeInTheDocument();
   });
 
   it('closes with Escape', async () => {
