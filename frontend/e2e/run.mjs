@@ -368,10 +368,17 @@ async function main() {
       const started = Date.now();
       let error = null;
       try {
-        await Promise.race([
-          fn(t),
-          new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS)),
-        ]);
+        let timer;
+        try {
+          await Promise.race([
+            fn(t),
+            new Promise((_, rej) => {
+              timer = setTimeout(() => rej(new Error(`timed out after ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS);
+            }),
+          ]);
+        } finally {
+          clearTimeout(timer); // a pending timer would keep node alive for minutes after the last test
+        }
         await page.waitForTimeout(100);
         if (issues.length) error = new Error(issues.join('\n    '));
       } catch (e) {
