@@ -107,7 +107,7 @@ smoke: $(BIN)
 ## bench: Go benchmarks and the UI paint/bundle benchmark (results: docs/benchmarks.md)
 bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem ./... | tee build/bench-go.txt
-	cd frontend && PDMSTUDIO_BIN=$(CURDIR)/$(BIN) $(NPM) run bench | tee ../build/bench-ui.json
+	cd frontend && PDMSTUDIO_BIN=$(CURDIR)/$(BIN) $(NPM) run --silent bench | tee ../build/bench-ui.json
 
 ## fuzz: run each parser fuzzer for FUZZTIME (default 1m)
 FUZZTIME ?= 1m
