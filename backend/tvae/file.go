@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 
 	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/atomicfile"
@@ -279,6 +280,28 @@ func (tr *Transformer) check() error {
 			if s.Column == i {
 				kinds, widths = append(kinds, s.Kind), append(widths, s.Width)
 			}
+		}
+		if dv := cs.Derived; dv != nil {
+			src := slices.IndexFunc(tr.Columns, func(c ColumnSpec) bool { return c.Name == dv.Source })
+			bad := cs.Kind != KindDiscrete || len(kinds) != 0 || src < 0 || src == i
+			if !bad {
+				k, from := len(cs.Categories), tr.Columns[src]
+				if dv.Map != nil {
+					bad = from.Kind != KindDiscrete || len(dv.Map) != len(from.Categories)
+					for _, v := range dv.Map {
+						bad = bad || v < 0 || v >= k
+					}
+				} else {
+					bad = from.Kind != KindContinuous || len(dv.Order) != k || len(dv.Bounds) != k-1
+					for _, v := range dv.Order {
+						bad = bad || v < 0 || v >= k
+					}
+				}
+			}
+			if bad {
+				return fmt.Errorf("column %q: bad derivation", cs.Name)
+			}
+			continue
 		}
 		switch cs.Kind {
 		case KindDiscrete:

@@ -65,6 +65,8 @@ type TransformOptions struct {
 	FitRows int `json:"fit_rows,omitempty"`
 	// Seed makes the subsample and the k-means start reproducible.
 	Seed uint64 `json:"seed"`
+	// NoDerive keeps every column modelled, even those that follow a rule (see Derivation).
+	NoDerive bool `json:"no_derive,omitempty"`
 }
 
 // ColumnKind returns the default kind of column c: strings and bools are discrete; ints are
@@ -135,6 +137,10 @@ type ColumnSpec struct {
 
 	// Mixture parameters in standardised units, for the E-step when transforming.
 	Mix *mixtureState `json:"mixture,omitempty"`
+
+	// Derived, for a discrete column, says that it is computed from another column after
+	// sampling rather than modelled (it has no span then); see Derivation.
+	Derived *Derivation `json:"derived,omitempty"`
 }
 
 // mixtureState is the part of a fitted mixture the transform needs (valid components only).
@@ -214,7 +220,13 @@ func FitTransformer(ctx context.Context, t *datasets.Table, opts TransformOption
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !opts.NoDerive {
+		findDerivations(t, tr.Columns)
+	}
 	for i, cs := range tr.Columns {
+		if cs.Derived != nil {
+			continue
+		}
 		add := func(kind SpanKind, w int) {
 			tr.Spans = append(tr.Spans, Span{Column: i, Kind: kind, Start: tr.Width, Width: w})
 			tr.Width += w
@@ -472,6 +484,9 @@ func (tr *Transformer) TransformInto(ctx context.Context, t *datasets.Table, see
 			return
 		}
 		cs, c, sp := &tr.Columns[ci], cols[ci], spansOf[ci]
+		if cs.Derived != nil {
+			return // computed from its source, not encoded
+		}
 		if cs.Kind == KindDiscrete {
 			index := make(map[string]int, len(cs.Categories))
 			for j, k := range cs.Categories {
@@ -570,7 +585,7 @@ type decoded struct {
 // position (sigmas, len Width), clipped to ±1; the value is scalar·4σ_k + μ_k for the mode k,
 // clipped to the training range and rounded. Modes (sampleModes) and categories (sampleCats)
 // are drawn from the softmax of their span, or else are its arg-max (SDV's choice); the null
-// flag is always drawn.
+// flag is always drawn. Derived columns are computed from their sources at the end.
 func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG, sampleModes, sampleCats bool) *decoded {
 	n := out.Rows
 	d := &decoded{n: n, vals: make([][]float64, len(tr.Columns)), cats: make([][]int32, len(tr.Columns)), nulls: make([][]bool, len(tr.Columns))}
@@ -630,6 +645,7 @@ func (tr *Transformer) decode(out nn.Mat[float32], sigmas []float32, rng *nn.RNG
 			}
 		}
 	}
+	tr.derive(d)
 	return d
 }
 

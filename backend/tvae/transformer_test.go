@@ -22,9 +22,17 @@ func mixedTable(n int, seed uint64) *datasets.Table {
 	ts := make([]int64, n)
 	id := make([]int64, n)
 	wear := make([]float64, n)
+	band := make([]int64, n)   // a step function of wear: derived
+	shift := make([]string, n) // a function of unit: derived
 	for i := range n {
 		if r.Float64() < 0.3 {
 			wear[i] = r.Float64()
+		}
+		switch {
+		case wear[i] >= 0.7:
+			band[i] = 2
+		case wear[i] >= 0.3:
+			band[i] = 1
 		}
 		if r.Float64() < 0.4 {
 			f[i] = math.Round((20+2*r.NormFloat64())*1000) / 1000
@@ -37,6 +45,7 @@ func mixedTable(n int, seed uint64) *datasets.Table {
 		b[i] = r.Float64() < 0.1
 		ts[i] = 1_700_000_000_000 + int64(i)*60_000
 		id[i] = int64(1 + i*20/n)
+		shift[i] = []string{"A", "B"}[id[i]%2]
 	}
 	fc := datasets.NewFloat("temp", f, datasets.Meta{Unit: "°C", Role: datasets.RoleSensor})
 	for i := 0; i < n; i += 37 {
@@ -51,6 +60,8 @@ func mixedTable(n int, seed uint64) *datasets.Table {
 		datasets.NewString("regime", s, datasets.Meta{}),
 		datasets.NewBool("outlier", b, datasets.Meta{}),
 		datasets.NewFloat("wear", wear, datasets.Meta{}),
+		datasets.NewInt("band", band, datasets.Meta{}),
+		datasets.NewString("shift", shift, datasets.Meta{}),
 	)
 	if err != nil {
 		panic(err)
@@ -84,7 +95,8 @@ func TestTransformerKindsAndSpans(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"timestamp": KindContinuous, "unit": KindDiscrete, "temp": KindContinuous,
-		"rpm": KindContinuous, "state": KindDiscrete, "regime": KindDiscrete, "outlier": KindDiscrete, "wear": KindContinuous}
+		"rpm": KindContinuous, "state": KindDiscrete, "regime": KindDiscrete, "outlier": KindDiscrete, "wear": KindContinuous,
+		"band": KindDiscrete, "shift": KindDiscrete}
 	for _, cs := range tr.Columns {
 		if cs.Kind != want[cs.Name] {
 			t.Errorf("%s: kind %s, want %s", cs.Name, cs.Kind, want[cs.Name])
@@ -210,5 +222,56 @@ func TestTransformSchemaMismatch(t *testing.T) {
 	other.Columns = other.Columns[1:]
 	if _, err := tr.Transform(context.Background(), other, 1); err == nil {
 		t.Fatal("missing column: no error")
+	}
+}
+
+// TestDerivations: step functions of a continuous column and functions of a discrete one are
+// found, get no span, and come back exactly from their sources.
+func TestDerivations(t *testing.T) {
+	tb := mixedTable(3000, 6)
+	ctx := context.Background()
+	tr, err := FitTransformer(ctx, tb, TransformOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"unit": "timestamp", "band": "wear", "shift": "unit"}
+	for _, cs := range tr.Columns {
+		got := ""
+		if cs.Derived != nil {
+			got = cs.Derived.Source
+		}
+		if got != want[cs.Name] {
+			t.Errorf("%s derived from %q, want %q", cs.Name, got, want[cs.Name])
+		}
+		for _, s := range tr.Spans {
+			if cs.Derived != nil && tr.Columns[s.Column].Name == cs.Name {
+				t.Errorf("derived column %s has a span", cs.Name)
+			}
+		}
+	}
+	if b := tr.Columns[8].Derived; len(b.Bounds) != 2 || math.Abs(b.Bounds[0]-0.3) > 0.01 || math.Abs(b.Bounds[1]-0.7) > 0.01 {
+		t.Errorf("band bounds %v, want about [0.3 0.7]", b.Bounds)
+	}
+	enc, err := tr.Transform(ctx, tb, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := tr.InverseTransform(logits(tr, enc), nil, 3)
+	for _, name := range []string{"unit", "band", "shift"} {
+		c, bc := tb.Column(name), back.Column(name)
+		for i := range c.Len() {
+			if CategoryText(c, i) != CategoryText(bc, i) {
+				t.Fatalf("%s row %d: %s, want %s", name, i, CategoryText(bc, i), CategoryText(c, i))
+			}
+		}
+	}
+	off, err := FitTransformer(ctx, tb, TransformOptions{Seed: 1, NoDerive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cs := range off.Columns {
+		if cs.Derived != nil {
+			t.Errorf("NoDerive: %s derived", cs.Name)
+		}
 	}
 }

@@ -220,6 +220,8 @@ type ColumnSummary struct {
 	Atoms      int           `json:"atoms,omitempty"`
 	Categories int           `json:"categories,omitempty"`
 	Nullable   bool          `json:"nullable,omitempty"`
+	// DerivedFrom names the column a derived column is computed from (see Derivation).
+	DerivedFrom string `json:"derived_from,omitempty"`
 }
 
 // Summary returns what the model is made of and how training ended.
@@ -231,6 +233,9 @@ func (m *Model) Summary() Summary {
 	}
 	for _, c := range m.Transformer.Columns {
 		cs := ColumnSummary{Name: c.Name, Type: c.Type, Kind: c.Kind, Nullable: c.Nullable || c.HasNull}
+		if c.Derived != nil {
+			cs.DerivedFrom = c.Derived.Source
+		}
 		if c.Kind == KindDiscrete {
 			cs.Categories = len(c.Categories)
 		} else {
