@@ -281,7 +281,7 @@ func (tr *Transformer) check() error {
 				kinds, widths = append(kinds, s.Kind), append(widths, s.Width)
 			}
 		}
-		if dv := cs.Derived; dv != nil {
+		if dv := cs.Derived; dv != nil && !dv.Modelled() {
 			src := slices.IndexFunc(tr.Columns, func(c ColumnSpec) bool { return c.Name == dv.Source })
 			bad := cs.Kind != KindDiscrete || len(kinds) != 0 || src < 0 || src == i
 			if !bad {

@@ -301,13 +301,49 @@ func (d *decoded) appendRows(src *decoded, rows []int) {
 
 // generate decodes n rows from standard-normal latents, in batches of BatchSize.
 func (m *Model) generate(ctx context.Context, n int, rng *nn.RNG) (*decoded, error) {
+	out := &decoded{}
+	var spare *decoded
+	var spareRows []int
+	for try := 0; try < enforceTries && out.n < n; try++ {
+		d, err := m.generateRaw(ctx, max(n-out.n, min(n, m.Options.BatchSize)), rng)
+		if err != nil {
+			return nil, err
+		}
+		if d.broken == nil && out.n == 0 && d.n == n {
+			return d, nil
+		}
+		var keep, rest []int
+		for r := range d.n {
+			if d.broken == nil || !d.broken[r] {
+				keep = append(keep, r)
+			} else {
+				rest = append(rest, r)
+			}
+		}
+		keep = keep[:min(len(keep), n-out.n)]
+		out.appendRows(d, keep)
+		if spare == nil {
+			spare, spareRows = d, rest
+		}
+	}
+	if out.n < n { // the model keeps breaking a rule: fill up with such rows
+		out.appendRows(spare, spareRows[:min(len(spareRows), n-out.n)])
+	}
+	return out, nil
+}
+
+// enforceTries bounds the rounds generate draws to replace rows that break an enforced rule.
+const enforceTries = 20
+
+// generateRaw decodes n rows, enforced rules unchecked.
+func (m *Model) generateRaw(ctx context.Context, n int, rng *nn.RNG) (*decoded, error) {
 	raw := nn.NewMat[float32](n, m.Transformer.Width)
 	var sigmas []float32
 	var err error
 	if m.net64 != nil {
-		sigmas, err = generateRaw(ctx, m.net64, raw, m.Options.BatchSize, rng)
+		sigmas, err = decodeLatents(ctx, m.net64, raw, m.Options.BatchSize, rng)
 	} else {
-		sigmas, err = generateRaw(ctx, m.net32, raw, m.Options.BatchSize, rng)
+		sigmas, err = decodeLatents(ctx, m.net32, raw, m.Options.BatchSize, rng)
 	}
 	if err != nil {
 		return nil, err
@@ -316,9 +352,9 @@ func (m *Model) generate(ctx context.Context, n int, rng *nn.RNG) (*decoded, err
 	return m.Transformer.decode(raw, sigmas, rng, d != DecodeArgmax, d == DecodeSample), nil
 }
 
-// generateRaw fills raw (n×Width) with decoder outputs for standard-normal latents and
-// returns σ as float32.
-func generateRaw[T nn.Float](ctx context.Context, net *network[T], raw nn.Mat[float32], batch int, rng *nn.RNG) ([]float32, error) {
+// decodeLatents fills raw (n×Width) with decoder outputs for latents drawn as the network
+// says (see zMean, zChol) and returns σ as float32.
+func decodeLatents[T nn.Float](ctx context.Context, net *network[T], raw nn.Mat[float32], batch int, rng *nn.RNG) ([]float32, error) {
 	bs := min(batch, raw.Rows)
 	z, eps := nn.NewMat[T](bs, net.emb), nn.NewMat[T](bs, net.emb)
 	chol := nn.MatOf(net.emb, net.emb, net.zChol)

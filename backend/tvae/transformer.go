@@ -224,7 +224,7 @@ func FitTransformer(ctx context.Context, t *datasets.Table, opts TransformOption
 		findDerivations(t, tr.Columns)
 	}
 	for i, cs := range tr.Columns {
-		if cs.Derived != nil {
+		if cs.Derived != nil && !cs.Derived.Modelled() {
 			continue
 		}
 		add := func(kind SpanKind, w int) {
@@ -484,7 +484,7 @@ func (tr *Transformer) TransformInto(ctx context.Context, t *datasets.Table, see
 			return
 		}
 		cs, c, sp := &tr.Columns[ci], cols[ci], spansOf[ci]
-		if cs.Derived != nil {
+		if cs.Derived != nil && !cs.Derived.Modelled() {
 			return // computed from its source, not encoded
 		}
 		if cs.Kind == KindDiscrete {
@@ -574,10 +574,11 @@ func (tr *Transformer) TransformInto(ctx context.Context, t *datasets.Table, see
 // decoded holds decoded rows column by column before they become a table: continuous values
 // (column units, already clipped and rounded) or category indexes, and null marks.
 type decoded struct {
-	n     int
-	vals  [][]float64
-	cats  [][]int32
-	nulls [][]bool
+	n      int
+	vals   [][]float64
+	cats   [][]int32
+	nulls  [][]bool
+	broken []bool // rows that break an enforced rule (nil: none)
 }
 
 // decode turns raw decoder outputs (n×Width, before any activation) into values. For a

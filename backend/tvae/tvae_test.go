@@ -150,12 +150,24 @@ func TestFitSeedData(t *testing.T) {
 	if s.Meta["generator"] != Generator || s.Meta["machine_id"] != "motor_siemens_1la7_001" || s.Meta["seed"] != "3" {
 		t.Fatalf("sample meta %v", s.Meta)
 	}
-	// Values stay in the training range and health states are whole states.
+	// Values stay in the training range, health states are whole states and agree with the
+	// degradation (an enforced rule); episode numbers follow the timestamp (derived).
 	hs := s.Column(simulate.ColHealthState)
-	for _, v := range hs.Ints {
+	deg := s.Column(simulate.ColDegradation)
+	for i, v := range hs.Ints {
 		if v < 0 || v > 3 {
 			t.Fatalf("health_state %d", v)
 		}
+		if want := simulate.HealthState(deg.Floats[i]); int64(want) != v && math.Abs(deg.Floats[i]-[]float64{0, 0.25, 0.5, 0.8}[max(v, int64(want))]) > 0.01 {
+			t.Fatalf("row %d: health_state %d at degradation %v", i, v, deg.Floats[i])
+		}
+	}
+	derived := map[string]string{}
+	for _, c := range m.Summary().Columns {
+		derived[c.Name] = c.DerivedFrom
+	}
+	if derived["health_state"] != "degradation" || derived["unit"] != "timestamp" {
+		t.Fatalf("derivations %v", derived)
 	}
 }
 
