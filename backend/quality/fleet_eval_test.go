@@ -22,6 +22,11 @@ import (
 // print the report's headline numbers.
 //
 //	PDM_QUALITY_EVAL=1 go test ./backend/quality -run FleetQuality -v -timeout 2h
+//
+// Other knobs: PDM_QUALITY_ROWS, PDM_QUALITY_CACHE (folder for fitted models, reused),
+// PDM_QUALITY_SAMPLE_SEEDS (samples per model), PDM_QUALITY_DECODING, PDM_QUALITY_LATENT,
+// PDM_QUALITY_STRATIFY (override the options), PDM_QUALITY_DETAIL (per-column scores and
+// single-column detection, worst pairs), PDM_QUALITY_LOO (leave-one-column-out detection).
 func TestFleetQuality(t *testing.T) {
 	if os.Getenv("PDM_QUALITY_EVAL") == "" {
 		t.Skip("set PDM_QUALITY_EVAL=1 to run the fleet quality measurement")

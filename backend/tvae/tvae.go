@@ -19,12 +19,14 @@
 // A continuous value that holds at least 5 % of the rows (a wear level of exactly 0 while a
 // machine is healthy) is an exact "atom" next to the mixture's modes.
 //
-// Derived columns: a discrete column that the training data show to be a step function of a
-// continuous column, or a function of another discrete column, is computed from it after
-// sampling instead of being modelled (see Derivation). On the seed data that is health_state
-// from degradation (bounds 0.25/0.5/0.8 recovered from the data), the episode number from
-// the timestamp and episode_end from either; rul, degradation, timestamp and the sensors
-// are modelled. TransformOptions.NoDerive turns this off.
+// Rules between columns: a discrete column that the training data show to be a step function
+// of the time axis, or a function of another discrete column, is computed from it after
+// sampling instead of being modelled; a step function of any other continuous column stays
+// modelled and samples that break it are rejected (see Derivation). On the seed data the
+// episode number (unit) and episode_end are computed from the timestamp, and health_state
+// must agree with degradation (bounds 0.25/0.5/0.8, recovered from the data); timestamp,
+// rul, degradation, failure_mode, regime, outlier and the sensors are modelled.
+// TransformOptions.NoDerive turns the rules off.
 //
 // Nulls: a continuous column with nulls gets a two-way null flag that the decoder learns and
 // that samples draw from, so null shares are reproduced; in a discrete column null is one
@@ -32,7 +34,7 @@
 //
 // # Differences from SDV
 //
-// Derived columns as above; samples draw categories and modes from the decoder's softmax
+// Rules between columns as above; samples draw categories and modes from the decoder's softmax
 // (SDV takes the arg-max; see Options.Decoding); unconditional samples are stratified by health_state when the table has
 // it, so that every state keeps its training share (a VAE under-produces rare, extreme states;
 // see Options.Stratify); atoms as above; the mixture is fitted on at most 5,000 rows per
