@@ -53,7 +53,13 @@ type usageError struct{ error }
 
 // Main runs PdM Studio with the given arguments (without the program name) and returns the exit
 // code: no arguments open the desktop window, a subcommand runs the CLI.
+//
+// PDMSTUDIO_ASSETS_DIR, when set, serves the UI from that folder instead of the embedded one (a
+// development aid: a freshly built frontend without relinking the binary).
 func Main(args []string, assets fs.FS, stdout, stderr io.Writer) int {
+	if dir := os.Getenv("PDMSTUDIO_ASSETS_DIR"); dir != "" {
+		assets = os.DirFS(dir)
+	}
 	c := &cli{assets: assets, stdout: stdout, stderr: stderr}
 	root := c.rootCommand()
 	root.SetArgs(args)
