@@ -8,7 +8,7 @@ import { createAppTheme } from '../theme/theme';
 import { useUiStore } from '../store/ui';
 import { createQueryClient } from './queryClient';
 import { AppShell } from './AppShell';
-import { NAV_ITEMS, type NavItem } from './nav';
+import { DETAIL_ITEMS, NAV_ITEMS, type NavItem } from './nav';
 import { pageFor } from './routes';
 import { NotFoundPage } from './NotFoundPage';
 import { toastComponents } from '../components/Toasts';
@@ -47,6 +47,9 @@ export function AppRoutes() {
         {NAV_ITEMS.map((item) =>
           item.path === '/' ? <Route key={item.path} index element={<LazyPage item={item} />} /> : <Route key={item.path} path={item.path} element={<LazyPage item={item} />} />,
         )}
+        {DETAIL_ITEMS.map((item) => (
+          <Route key={item.path} path={item.path} element={<LazyPage item={item} />} />
+        ))}
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -80,12 +80,40 @@ export const NAV: NavGroup[] = [
 
 export const NAV_ITEMS: NavItem[] = NAV.flatMap((g) => g.items);
 
-/** The nav entry for a path and the group it sits in (for breadcrumbs). */
-export function findNav(pathname: string): { item: NavItem; group: NavGroup } | undefined {
+/** A page reached from another one (not in the sidebar), with a path pattern such as /machines/:id. */
+export interface DetailItem extends NavItem {
+  /** The sidebar entry it belongs under: breadcrumbs link to it and the sidebar marks it. */
+  parent: string;
+}
+
+/** Pages that are not sidebar entries. */
+export const DETAIL_ITEMS: DetailItem[] = [
+  { path: '/machines/:id', label: 'Machine', title: 'Machine', icon: PrecisionManufacturingOutlined, module: 'fleet', page: 'MachineDetailPage', parent: '/machines' },
+];
+
+/** Whether a route pattern (segments starting with ":" match anything) matches a path. */
+function matches(pattern: string, path: string): boolean {
+  const a = pattern.split('/');
+  const b = path.split('/');
+  return a.length === b.length && a.every((seg, i) => seg.startsWith(':') ? b[i] !== '' : seg === b[i]);
+}
+
+/**
+ * The nav entry for a path and the group it sits in (for breadcrumbs). A detail page also gives
+ * its parent sidebar entry.
+ */
+export function findNav(pathname: string): { item: NavItem; group: NavGroup; parent?: NavItem } | undefined {
   const clean = pathname.replace(/\/+$/, '') || '/';
   for (const group of NAV) {
     const item = group.items.find((i) => i.path === clean);
     if (item) return { item, group };
+  }
+  for (const item of DETAIL_ITEMS) {
+    if (!matches(item.path, clean)) continue;
+    for (const group of NAV) {
+      const parent = group.items.find((i) => i.path === item.parent);
+      if (parent) return { item, group, parent };
+    }
   }
   return undefined;
 }

@@ -71,6 +71,7 @@ function PageBreadcrumbs() {
   else {
     if (found.item.path !== '/') crumbs.push({ label: 'Dashboard', to: '/' });
     if (found.group.label) crumbs.push({ label: found.group.label });
+    if (found.parent) crumbs.push({ label: found.parent.title, to: found.parent.path });
     crumbs.push({ label: found.item.title });
   }
   return (
