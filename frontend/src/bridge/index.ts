@@ -8,3 +8,6 @@ export type { FieldError, ErrorCode } from './errors';
 export { getConnection, subscribeConnection, onReconnect, transportKind } from './transport';
 export type { ConnectionState, ConnectionStatus, TransportKind } from './transport';
 export * from './types';
+export * from './machines';
+export * from './templates';
+export * from './onboarding';
