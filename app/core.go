@@ -61,6 +61,11 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 	})
 	c.Workflow = &onboard.Workflow{Machines: c.Machines(), Jobs: c.Jobs, Dir: dir}
 	c.Registry = &registry.Registry{Workflow: c.Workflow}
+	c.Workflow.ExtraBatchOps = map[string]onboard.BatchOp{
+		"models": func(ctx context.Context, id string, _ onboard.BatchOptions) (jobs.Job, error) {
+			return c.Registry.SubmitTrain(ctx, id, registry.TrainOptions{})
+		},
+	}
 	c.Assistant = assistant.New(st, dir.Root)
 	c.Assistant.Profile = c.Machines().Profile
 	c.Assistant.Prediction = c.Registry.ExplainInput

@@ -23,13 +23,31 @@ type BatchItem struct {
 	Error     string    `json:"error,omitempty"`
 }
 
-// batchOps are the operations a batch can run, by name.
-func (w *Workflow) batchOps() map[string]func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) {
-	return map[string]func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error){
+// BatchOp starts one machine's part of a batch operation as a job.
+type BatchOp func(ctx context.Context, machineID string, o BatchOptions) (jobs.Job, error)
+
+// batchOps are the operations a batch can run, by name: the onboarding steps, plus those other
+// packages add through ExtraBatchOps (e.g. "models" from the model registry, which builds on
+// this package and so cannot be called from it).
+func (w *Workflow) batchOps() map[string]BatchOp {
+	ops := map[string]BatchOp{
 		"seed": func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) {
 			return w.SubmitSeed(ctx, id, o.Seed)
 		},
+		"train": func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) {
+			return w.SubmitTrain(ctx, id, o.Train)
+		},
+		"generate": func(ctx context.Context, id string, o BatchOptions) (jobs.Job, error) {
+			return w.SubmitGenerate(ctx, id, o.Generate)
+		},
+		"validate": func(ctx context.Context, id string, _ BatchOptions) (jobs.Job, error) {
+			return w.SubmitValidate(ctx, id)
+		},
 	}
+	for k, op := range w.ExtraBatchOps {
+		ops[k] = op
+	}
+	return ops
 }
 
 // BatchOperations lists the operations a batch can run.

@@ -38,6 +38,8 @@ type Workflow struct {
 	Machines *machines.Service
 	Jobs     *jobs.Runner
 	Dir      datadir.Dir
+	// ExtraBatchOps are batch operations added by packages that build on this one, by name.
+	ExtraBatchOps map[string]BatchOp
 
 	cacheMu sync.Mutex
 	cache   map[string]cachedTable
