@@ -51,6 +51,8 @@ type ClassificationMetrics struct {
 	Temperature float64 `json:"temperature"`
 	// Baseline is the naive model that always predicts the training data's most frequent class.
 	Baseline BaselineScore `json:"baseline"`
+	// Reliability is the reliability diagram of the confidence (ReliabilityBins equal bins).
+	Reliability []CalibrationBin `json:"reliability,omitempty"`
 }
 
 // BaselineScore is a naive reference model's score, side by side with the model's.
@@ -91,6 +93,8 @@ type RULMetrics struct {
 	// Baselines are naive references: the training mean, and a linear (ridge) model on the
 	// same features.
 	Baselines []BaselineScore `json:"baselines"`
+	// Points are up to MaxRULPoints evaluated rows (true and predicted RUL) for a residual plot.
+	Points []RULPoint `json:"points,omitempty"`
 }
 
 // AnomalyMetrics evaluates an anomaly detector against labels: positives are rows whose label
@@ -111,6 +115,8 @@ type AnomalyMetrics struct {
 	// Baseline is the per-feature z-score detector (RMS z over all features) with its own
 	// threshold calibrated the same way.
 	Baseline *BaselineScore `json:"baseline,omitempty"`
+	// Curve is precision and recall over thresholds (PRCurvePoints quantiles of the score).
+	Curve []PRPoint `json:"pr_curve,omitempty"`
 }
 
 // ForecastMetrics evaluates a multi-step forecaster: errors by horizon step (index 0 is one

@@ -212,7 +212,7 @@ func (p *post) evalClassification(d *data, out []float32, K int) (Metrics, float
 	bacc, bmacro, _, _ := classScores(p.Classes, truth, base)
 	cmet := &ClassificationMetrics{Classes: p.Classes, Accuracy: acc, MacroF1: macro, PerClass: per, Confusion: cm,
 		ECE: ece(conf, correct), LogLoss: nll / float64(max(len(truth), 1)), Temperature: p.Temperature,
-		Baseline: BaselineScore{Name: "majority class", Accuracy: bacc, MacroF1: bmacro}}
+		Baseline: BaselineScore{Name: "majority class", Accuracy: bacc, MacroF1: bmacro}, Reliability: reliability(conf, correct)}
 	return Metrics{Task: Classification, Rows: len(truth), Classification: cmet}, macro, nil
 }
 
@@ -268,7 +268,7 @@ func (p *post) evalRUL(d *data, x matrix, out []float32) (Metrics, float64, erro
 	nasa := func(pr []float64) (float64, float64) {
 		return nanToZero(nasaScore(pr, truth, 1)), nanToZero(nasaScore(pr, truth, scale))
 	}
-	r := &RULMetrics{MAE: mae, RMSE: rmse, IntervalLevel: p.Level}
+	r := &RULMetrics{MAE: mae, RMSE: rmse, IntervalLevel: p.Level, Points: rulPoints(truth, pred)}
 	r.NASAScore, r.NASAScaled = nasa(pred)
 	if n > 0 {
 		r.Coverage, r.MeanWidth = float64(covered)/float64(n), width/float64(n)
@@ -322,7 +322,7 @@ func (p *post) evalAnomaly(d *data, x matrix, out []float32, W int) (Metrics, fl
 	prec, rec, f1, far, np, nn := detection(score, lab, p.Threshold)
 	auc := rocAUC(score, lab)
 	a := &AnomalyMetrics{Threshold: p.Threshold, TargetFalseAlarmRate: p.FalseAlarm, FalseAlarmRate: far,
-		Precision: prec, Recall: rec, F1: f1, ROCAUC: nanToZero(auc), Positives: np, Negatives: nn}
+		Precision: prec, Recall: rec, F1: f1, ROCAUC: nanToZero(auc), Positives: np, Negatives: nn, Curve: prCurve(score, lab)}
 	if p.Baseline != nil {
 		bo, err := p.Baseline.eval(x.X, x.N)
 		if err != nil {
