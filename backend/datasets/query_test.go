@@ -230,6 +230,18 @@ func TestDownsample(t *testing.T) {
 	if s.Total != 999 || s.Y[0] != 1000 || s.Y[len(s.Y)-1] != 1999 {
 		t.Errorf("filtered: total %d first %v last %v", s.Total, s.Y[0], s.Y[len(s.Y)-1])
 	}
+	// An x range keeps the rows inside it (bounds included), at full resolution.
+	lo, hi := float64(ts[100]), float64(ts[399])
+	s, err = Downsample(tb, SeriesQuery{Y: "v", XMin: &lo, XMax: &hi, MaxPoints: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Total != 300 || len(s.X) != 300 || s.Y[0] != 100 || s.Y[299] != 399 {
+		t.Errorf("x range: total %d len %d first %v last %v", s.Total, len(s.X), s.Y[0], s.Y[len(s.Y)-1])
+	}
+	if _, err := Downsample(tb, SeriesQuery{Y: "v", XMin: &hi, XMax: &lo}); apperr.KindOf(err) != apperr.KindBadInput {
+		t.Errorf("inverted x range: err = %v", err)
+	}
 	// x given and out of order: sorted first.
 	rev := make([]float64, n)
 	for i := range rev {

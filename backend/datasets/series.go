@@ -32,6 +32,11 @@ type SeriesQuery struct {
 	FilterValue  string `json:"filter_value,omitempty"`
 	// MaxPoints caps the number of points (3..MaxSeriesPoints; 0 means DefaultMaxPoints).
 	MaxPoints int `json:"max_points,omitempty"`
+	// XMin and XMax, when set, keep only the rows with XMin ≤ x ≤ XMax (in x's unit: Unix ms
+	// for timestamps, the row number without an x column), so a zoomed-in chart gets the full
+	// resolution of the range it shows. Total counts the rows in range.
+	XMin *float64 `json:"x_min,omitempty"`
+	XMax *float64 `json:"x_max,omitempty"`
 }
 
 // Series is a downsampled line: X and Y have equal length, X ascending. When XType is
@@ -88,6 +93,16 @@ func Downsample(t *Table, q SeriesQuery) (*Series, error) {
 	if err != nil {
 		return nil, err
 	}
+	if q.XMin != nil && q.XMax != nil && *q.XMin > *q.XMax {
+		return nil, apperr.BadInput("empty x range", apperr.FieldError{Field: "x_min", Message: "must not be greater than x_max"})
+	}
+	xlo, xhi := math.Inf(-1), math.Inf(1)
+	if q.XMin != nil {
+		xlo = *q.XMin
+	}
+	if q.XMax != nil {
+		xhi = *q.XMax
+	}
 	n := t.NumRows()
 	xs := make([]float64, 0, n)
 	ys := make([]float64, 0, n)
@@ -105,6 +120,9 @@ func Downsample(t *Table, q SeriesQuery) (*Series, error) {
 			if x, ok = xc.Number(i); !ok || math.IsInf(x, 0) {
 				continue
 			}
+		}
+		if x < xlo || x > xhi {
+			continue
 		}
 		if len(xs) > 0 && x < xs[len(xs)-1] {
 			sorted = false
