@@ -137,6 +137,7 @@ var permissions = map[string]Permission{
 	"Models.Activate":         PermOperate,
 	"Models.Predict":          PermOperate,
 	"Models.Predictions":      PermView,
+	"Models.Timeline":         PermView,
 
 	"Assistant.Info":          PermView,
 	"Assistant.LoadModel":     PermOperate,

@@ -46,3 +46,10 @@ func (m *Models) Predict(ctx context.Context, machineID string) (*registry.Machi
 func (m *Models) Predictions(ctx context.Context, machineID, task string, limit int) ([]store.PredictionRow, error) {
 	return m.c.Store.Predictions(ctx, machineID, task, limit)
 }
+
+// Timeline runs a machine's active models over every row of its latest readings (nothing is
+// logged): the sensor values beside the predicted health state, RUL with interval and anomaly
+// score at each row, and the forecast from the last row — the charts of the machine page.
+func (m *Models) Timeline(ctx context.Context, machineID string) (*registry.Timeline, error) {
+	return m.c.Registry.Timeline(ctx, machineID)
+}
