@@ -11,3 +11,4 @@ export * from './types';
 export * from './machines';
 export * from './templates';
 export * from './onboarding';
+export * from './models';
