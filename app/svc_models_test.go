@@ -83,6 +83,9 @@ func TestModelsTimelineAndPlotMetrics(t *testing.T) {
 	if v, lo, hi := tl.RUL.Values[last], tl.RUL.Lower[last], tl.RUL.Upper[last]; math.IsNaN(v) || lo > v || hi < v || tl.RUL.Level <= 0 {
 		t.Errorf("last RUL %v in [%v, %v] at level %v", v, lo, hi, tl.RUL.Level)
 	}
+	if tl.StepSeconds <= 0 {
+		t.Errorf("step seconds %v", tl.StepSeconds)
+	}
 	if tl.Anomaly.Threshold <= 0 || tl.State.Version != "v1" {
 		t.Errorf("threshold %v, version %q", tl.Anomaly.Threshold, tl.State.Version)
 	}

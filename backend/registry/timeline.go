@@ -11,6 +11,7 @@ import (
 	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/ml"
+	"pdmstudio/backend/onboard"
 	"pdmstudio/backend/store"
 )
 
@@ -118,6 +119,9 @@ type Timeline struct {
 	RUL      *RULTimeline      `json:"rul,omitempty"`
 	Anomaly  *AnomalyTimeline  `json:"anomaly,omitempty"`
 	Forecast *ForecastTimeline `json:"forecast,omitempty"`
+	// StepSeconds is the time between two rows of the machine's data (RUL counts rows), 0 when
+	// unknown.
+	StepSeconds float64 `json:"step_seconds"`
 	// Errors says, per task, why its model gave no timeline.
 	Errors map[string]string `json:"errors,omitempty"`
 }
@@ -141,6 +145,12 @@ func (r *Registry) Timeline(ctx context.Context, machineID string) (*Timeline, e
 	tl := &Timeline{MachineID: machineID, Source: source, Time: make([]any, n), Sensors: []TimelineSensor{}}
 	for i := range tl.Time {
 		tl.Time[i] = i
+	}
+	tl.StepSeconds = stepSeconds(data)
+	if tl.StepSeconds == 0 {
+		if seed, err := r.Workflow.Table(ctx, machineID, onboard.KindSeed); err == nil {
+			tl.StepSeconds = stepSeconds(seed)
+		}
 	}
 	for _, s := range prof.Sensors {
 		c := data.Column(s.Name)
@@ -255,4 +265,12 @@ func (r *Registry) timelineTask(tl *Timeline, task ml.Task, v store.ModelVersion
 		tl.Forecast = &ForecastTimeline{Version: v.Version, Sensors: ps[len(ps)-1].Forecast}
 	}
 	return nil
+}
+
+// stepSeconds is the step_seconds metadata of a machine's data set (0 when absent).
+func stepSeconds(t *datasets.Table) float64 {
+	if s, err := strconv.ParseFloat(t.Meta["step_seconds"], 64); err == nil && s > 0 {
+		return s
+	}
+	return 0
 }
