@@ -117,7 +117,7 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.AddCommand(c.versionCommand(), c.doctorCommand(), c.serveCommand(), c.jobsCommand(),
 		c.templatesCommand(), c.profileCommand(), c.machinesCommand(), c.fleetCommand(),
 		c.seedCommand(), c.dataCommand(), c.trainCommand(), c.generateCommand(), c.validateCommand(), c.synthCommand(),
-		c.modelsCommand(), c.predictCommand(), c.mlCommand(),
+		c.modelsCommand(), c.predictCommand(), c.mlCommand(), c.alertsCommand(), c.telemetryCommand(),
 		c.llmCommand(), c.chatCommand(), c.explainCommand(), c.analyzeCommand())
 	return root
 }

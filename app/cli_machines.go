@@ -274,6 +274,9 @@ func (c *cli) fleetCommand() *cobra.Command {
 			defer core.Close()
 			start := time.Now()
 			st, err := (&Fleet{c: core}).Bootstrap(cmd.Context(), full)
+			if s, only, ok := bootstrapOverride(cmd, full); ok {
+				st, err = (&Fleet{c: core}).bootstrapWith(cmd.Context(), s, only)
+			}
 			if err != nil {
 				return err
 			}
@@ -316,6 +319,8 @@ func (c *cli) fleetCommand() *cobra.Command {
 	}
 	boot.Flags().Bool("fast", true, "fast settings (the default): 4,000 seed rows, 40 TVAE epochs, small synthetic sets")
 	boot.Flags().BoolVar(&full, "full", false, "full settings: 10,000 seed rows, 300 TVAE epochs, 35,000/7,500/7,500 synthetic rows")
+	addBootstrapTestFlags(boot)
 	cmd.AddCommand(initCmd, boot)
+	cmd.AddCommand(c.fleetLiveCommands()...)
 	return cmd
 }

@@ -90,6 +90,7 @@ func (c *cli) serveCommand() *cobra.Command {
 					return err
 				}
 			}
+			core.StartLive(cmd.Context())
 			return core.Serve(cmd.Context(), addr, HTTPOptions{Assets: c.assets, Caller: Caller{User: "http", Role: r}, AllowRemote: allowRemote},
 				func(a net.Addr) {
 					fmt.Fprintf(c.stderr, "PdM Studio serving on http://%s (data dir %s)\n", a, core.Dir.Root)

@@ -15,6 +15,7 @@ import (
 	"pdmstudio/backend/onboard"
 	"pdmstudio/backend/registry"
 	"pdmstudio/backend/store"
+	"pdmstudio/backend/telemetry"
 )
 
 // Core is the opened backend every face shares: data dir, database, job runner, event hub, logger.
@@ -28,6 +29,8 @@ type Core struct {
 	Workflow  *onboard.Workflow
 	Registry  *registry.Registry
 	Assistant *assistant.Assistant
+	// Live is the live fleet: telemetry replay, scheduled predictions, alerts (app/svc_fleet.go).
+	Live *telemetry.Monitor
 
 	logCloser io.Closer
 	Recovery  jobs.RecoveryReport
@@ -66,6 +69,7 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 			return c.Registry.SubmitTrain(ctx, id, registry.TrainOptions{})
 		},
 	}
+	c.Live = c.newMonitor()
 	c.Assistant = assistant.New(st, dir.Root)
 	c.Assistant.Profile = c.Machines().Profile
 	c.Assistant.Prediction = c.Registry.ExplainInput
@@ -105,6 +109,7 @@ func (c *Core) Services() map[string]any {
 		"Onboarding": &Onboarding{c: c},
 		"Models":     &Models{c: c},
 		"Assistant":  &Assistant{c: c},
+		"Telemetry":  &Telemetry{c: c},
 	}
 }
 

@@ -99,6 +99,7 @@ func RunDesktop(c *Core, assets fs.FS) error {
 			b.ctx = ctx
 			c.Events.AddSink(wailsEmitter{ctx: ctx})
 			c.Log.Info("desktop window started")
+			c.StartLive(ctx)
 			if os.Getenv("PDMSTUDIO_NO_BOOTSTRAP") == "" {
 				if _, err := c.AutoBootstrap(ctx); err != nil {
 					c.Log.Error("demo fleet bootstrap", "err", err)

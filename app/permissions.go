@@ -118,6 +118,16 @@ var permissions = map[string]Permission{
 	"Fleet.Bootstrap":     PermOperate,
 	"Fleet.SkipBootstrap": PermOperate,
 
+	"Fleet.Overview":         PermView,
+	"Fleet.Refresh":          PermOperate,
+	"Fleet.Alerts":           PermView,
+	"Fleet.AcknowledgeAlert": PermOperate,
+	"Fleet.ClearAlert":       PermOperate,
+	"Telemetry.History":      PermView,
+	"Telemetry.Settings":     PermView,
+	"Telemetry.SaveSettings": PermAdminister,
+	"Telemetry.Import":       PermOperate,
+
 	"Datasets.List":        PermView,
 	"Datasets.Stats":       PermView,
 	"Datasets.Histogram":   PermView,

@@ -5,6 +5,7 @@ package fleet
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"pdmstudio/backend/jobs"
@@ -37,6 +38,15 @@ var FastSettings = Settings{
 	Validate: true, SkipDetection: true,
 }
 
+// TinySettings take a machine from profile to models in about ten seconds, for tests and
+// demonstrations on slow machines: the smallest seed data allowed, a few TVAE epochs, small
+// synthetic sets and no quality report. The models are rough.
+var TinySettings = Settings{
+	Seed:     onboard.SeedOptions{Samples: 1000, Seed: 42},
+	Train:    onboard.TrainOptions{Epochs: 5, BatchSize: 500, Seed: 42},
+	Generate: onboard.GenerateOptions{Train: 1000, Val: 300, Test: 500, Seed: 7},
+}
+
 // FullSettings are the defaults of each step.
 var FullSettings = Settings{
 	Seed:     onboard.SeedOptions{Samples: 10000, Seed: 42},
@@ -62,6 +72,12 @@ type Result struct {
 // machine whose models are not trained yet. Machines already done are skipped, so Start is
 // idempotent and resumes an interrupted bootstrap.
 func (b *Bootstrapper) Start(ctx context.Context, s Settings) ([]jobs.Job, error) {
+	return b.StartOnly(ctx, s, nil)
+}
+
+// StartOnly is Start restricted to the given machines (nil: every machine). Every built-in
+// machine is still created.
+func (b *Bootstrapper) StartOnly(ctx context.Context, s Settings, only []string) ([]jobs.Job, error) {
 	ms := b.Workflow.Machines
 	if _, _, err := ms.InitFleet(ctx); err != nil {
 		return nil, err
@@ -82,7 +98,7 @@ func (b *Bootstrapper) Start(ctx context.Context, s Settings) ([]jobs.Job, error
 	}
 	var out []jobs.Job
 	for _, m := range list {
-		if m.Stage == "models" || running[m.MachineID] {
+		if m.Stage == "models" || running[m.MachineID] || only != nil && !slices.Contains(only, m.MachineID) {
 			continue
 		}
 		id := m.MachineID

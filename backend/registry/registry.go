@@ -32,6 +32,9 @@ import (
 // Registry trains, stores and serves the models of every machine.
 type Registry struct {
 	Workflow *onboard.Workflow
+	// Live, when set, gives a machine's live telemetry window (see backend/telemetry); ok false
+	// falls back to the machine's held-out test or seed data.
+	Live func(ctx context.Context, machineID string) (t *datasets.Table, source string, ok bool)
 
 	mu     sync.Mutex
 	loaded map[string]*ml.Model // by model version id
@@ -306,6 +309,11 @@ type MachinePrediction struct {
 // episode of its held-out test set (or of its seed data when it has none), up to its last row.
 // The telemetry feature will replace this with live readings.
 func (r *Registry) LatestReadings(ctx context.Context, machineID string) (*datasets.Table, string, error) {
+	if r.Live != nil {
+		if t, src, ok := r.Live(ctx, machineID); ok {
+			return t, src, nil
+		}
+	}
 	for _, kind := range []string{onboard.KindTest, onboard.KindSeed} {
 		t, err := r.Workflow.Table(ctx, machineID, kind)
 		if err != nil {
