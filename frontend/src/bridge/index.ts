@@ -12,3 +12,4 @@ export * from './machines';
 export * from './templates';
 export * from './onboarding';
 export * from './models';
+export * from './fleet';
