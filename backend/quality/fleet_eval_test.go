@@ -25,7 +25,8 @@ import (
 //
 // Other knobs: PDM_QUALITY_ROWS, PDM_QUALITY_CACHE (folder for fitted models, reused),
 // PDM_QUALITY_SAMPLE_SEEDS (samples per model), PDM_QUALITY_DECODING, PDM_QUALITY_LATENT,
-// PDM_QUALITY_STRATIFY (override the options), PDM_QUALITY_DETAIL (per-column scores and
+// PDM_QUALITY_STRATIFY (override the options), PDM_QUALITY_RELATENT (refit the latent
+// distribution of a cached model: "mixture" or "mixture:K"), PDM_QUALITY_DETAIL (per-column scores and
 // single-column detection, worst pairs), PDM_QUALITY_LOO (leave-one-column-out detection).
 func TestFleetQuality(t *testing.T) {
 	if os.Getenv("PDM_QUALITY_EVAL") == "" {
@@ -80,6 +81,16 @@ func TestFleetQuality(t *testing.T) {
 		var fit time.Duration
 		if cache != "" {
 			m, _ = tvae.Load(cache)
+			if m == nil && o.Latent != tvae.LatentPrior {
+				// The weights do not depend on the latent choice (it is fitted after
+				// training): reuse a model trained with the prior and refit its latent.
+				prior := filepath.Join(filepath.Dir(cache), fmt.Sprintf("%s_%d_%d_%s.tvae", p.MachineID, rows, epochs, tvae.LatentPrior))
+				if m, _ = tvae.Load(prior); m != nil {
+					if err := m.RefitLatent(ctx, real, o.Latent, 0); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 		}
 		if m == nil {
 			start := time.Now()
@@ -91,6 +102,15 @@ func TestFleetQuality(t *testing.T) {
 				if err := m.Save(cache); err != nil {
 					t.Fatal(err)
 				}
+			}
+		}
+		// PDM_QUALITY_RELATENT=latent[:components]: refit the latent sampling distribution
+		// of the (cached) model on the seed rows, without training again.
+		if rl := os.Getenv("PDM_QUALITY_RELATENT"); rl != "" {
+			name, ks, _ := strings.Cut(rl, ":")
+			k, _ := strconv.Atoi(ks)
+			if err := m.RefitLatent(ctx, real, name, k); err != nil {
+				t.Fatal(err)
 			}
 		}
 		m.Options.Decoding = o.Decoding

@@ -214,9 +214,15 @@ func Decode(data []byte) (*Model, error) {
 	if o.Precision == "float64" {
 		m.net64 = newNetwork[float64](h.Transformer.Width, o, rng)
 		err = readParams(weights, h.Params, m.net64.tensors())
+		if err == nil {
+			err = m.net64.checkMixture()
+		}
 	} else {
 		m.net32 = newNetwork[float32](h.Transformer.Width, o, rng)
 		err = readParams(weights, h.Params, m.net32.tensors())
+		if err == nil {
+			err = m.net32.checkMixture()
+		}
 	}
 	if err != nil {
 		return nil, corrupt("%v", err)

@@ -375,11 +375,15 @@ func decodeLatents[T nn.Float](ctx context.Context, net *network[T], raw nn.Mat[
 		}
 		// z = zMean + zChol·ε, row by row: Z = E·zCholᵀ + zMean.
 		er := eps.RowSlice(0, r)
-		nn.FillNormal(rng, er.Data)
-		for i := range r {
-			copy(zr.Row(i), net.zMean)
+		if len(net.mixW) > 0 {
+			net.drawMixture(zr, rng)
+		} else {
+			nn.FillNormal(rng, er.Data)
+			for i := range r {
+				copy(zr.Row(i), net.zMean)
+			}
+			nn.Gemm(false, true, er, chol, zr, true)
 		}
-		nn.Gemm(false, true, er, chol, zr, true)
 		net.decode(zr, gr, outr)
 		dst := raw.Data[b0*raw.Stride : (b0+r)*raw.Stride]
 		for i, v := range outr.Data {

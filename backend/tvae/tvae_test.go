@@ -446,3 +446,53 @@ func TestStratified(t *testing.T) {
 		}
 	}
 }
+
+// TestLatentMixture: the default latent is a mixture with one component per 50 training rows
+// (weights summing to 1, positive spreads), fitted after training, so that refitting the
+// latent of a model trained with the prior gives the byte-identical model file.
+func TestLatentMixture(t *testing.T) {
+	tb := seedData(t)
+	o := smallOptions(6)
+	o.Epochs = 2
+	m, err := Fit(context.Background(), tb, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := m.net32
+	if m.Options.Latent != LatentMixture || m.Options.LatentComponents != tb.NumRows()/minRowsPerComponent || len(n.mixW) != m.Options.LatentComponents {
+		t.Fatalf("latent %q with %d components (%d weights)", m.Options.Latent, m.Options.LatentComponents, len(n.mixW))
+	}
+	sum := 0.0
+	for _, w := range n.mixW {
+		sum += float64(w)
+	}
+	if math.Abs(sum-1) > 1e-4 {
+		t.Fatalf("weights sum to %v", sum)
+	}
+	for i, s := range n.mixS {
+		if !(s > 0) {
+			t.Fatalf("spread %d is %v", i, s)
+		}
+	}
+	o.Latent = LatentPrior
+	p, err := Fit(context.Background(), tb, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.net32.mixW != nil || len(p.net32.tensors()) != len(n.tensors())-3 {
+		t.Fatal("a prior model holds a mixture")
+	}
+	if err := p.RefitLatent(context.Background(), tb, LatentMixture, 0); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(encode(t, p), encode(t, m)) {
+		t.Fatal("refitting the latent of a prior model differs from fitting with the mixture")
+	}
+	if err := p.RefitLatent(context.Background(), tb, "nope", 0); err == nil {
+		t.Fatal("unknown latent accepted")
+	}
+	s, err := m.Sample(200, 1, nil)
+	if err != nil || s.NumRows() != 200 {
+		t.Fatal(err)
+	}
+}
