@@ -13,3 +13,4 @@ export * from './templates';
 export * from './onboarding';
 export * from './models';
 export * from './fleet';
+export * from './datasets';

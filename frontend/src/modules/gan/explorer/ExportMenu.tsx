@@ -7,7 +7,7 @@ import MenuItem from '@mui/material/MenuItem';
 import FileDownloadOutlined from '@mui/icons-material/FileDownloadOutlined';
 import { useSnackbar } from 'notistack';
 import { errorMessage } from '../../../bridge';
-import { datasetExplorer, type ExportFormat } from '../../../bridge/datasets';
+import { datasetExplorer, type ExportFormat } from '../../../bridge';
 import { formatBytes } from '../../../lib/format';
 import { datasetLabel } from './logic';
 

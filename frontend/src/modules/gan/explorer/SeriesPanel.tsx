@@ -11,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
 import type { ECharts } from 'echarts/core';
 import { datasets, type DatasetInfo, type Machine, type Series } from '../../../bridge';
-import { datasetExplorer, type SeriesRangeQuery } from '../../../bridge/datasets';
+import { datasetExplorer, type SeriesRangeQuery } from '../../../bridge';
 import { ErrorState } from '../../../components/ErrorState';
 import { LazyInteractiveEChart } from '../../../components/charts/LazyInteractiveEChart';
 import type { EChartOption } from '../../../components/charts/LazyEChart';
