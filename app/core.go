@@ -89,6 +89,7 @@ func OpenCore(ctx context.Context, root string, opts CoreOptions) (*Core, error)
 // Close stops the job runner (running jobs end interrupted) and closes the database and log.
 func (c *Core) Close() error {
 	c.Jobs.Close(5 * time.Second)
+	c.Live.Wait()
 	c.Registry.Close()
 	err := c.Store.Close()
 	c.logCloser.Close()

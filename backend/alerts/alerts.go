@@ -176,9 +176,10 @@ func (r Rules) Reconcile(open []store.AlertRow, now map[string][]Condition, ts s
 				changes = append(changes, Change{Kind: "raised", Alert: row})
 				continue
 			}
+			// The alert keeps the value that raised (or escalated) it; a condition that merely
+			// persists writes nothing.
 			escalated := a.Severity == Warning && c.Severity == Critical
-			changed := escalated || a.OKRefreshes != 0 || !sameValue(a.Value, c.Value)
-			if !changed {
+			if !escalated && a.OKRefreshes == 0 {
 				continue
 			}
 			if escalated {
@@ -189,11 +190,12 @@ func (r Rules) Reconcile(open []store.AlertRow, now map[string][]Condition, ts s
 					a.State, a.AcknowledgedAt, a.AcknowledgedBy = store.AlertActive, nil, nil
 				}
 			}
-			a.Value, a.Threshold, a.OKRefreshes, a.UpdatedAt = c.Value, c.Threshold, 0, ts
-			update = append(update, a)
 			if escalated {
+				a.Value, a.Threshold = c.Value, c.Threshold
 				changes = append(changes, Change{Kind: "escalated", Alert: a})
 			}
+			a.OKRefreshes, a.UpdatedAt = 0, ts
+			update = append(update, a)
 		}
 	}
 	for k, a := range byKey {
@@ -213,13 +215,6 @@ func (r Rules) Reconcile(open []store.AlertRow, now map[string][]Condition, ts s
 		update = append(update, a)
 	}
 	return insert, update, changes
-}
-
-func sameValue(a, b *float64) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return math.Abs(*a-*b) <= 1e-9*math.Max(1, math.Abs(*a))
 }
 
 // Service lists alerts and moves them through their lifecycle by hand.

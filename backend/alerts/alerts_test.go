@@ -2,11 +2,11 @@ package alerts
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"pdmstudio/backend/apperr"
+	"pdmstudio/backend/datadir"
 	"pdmstudio/backend/machines"
 	"pdmstudio/backend/profiles"
 	"pdmstudio/backend/store"
@@ -67,13 +67,17 @@ func TestConditions(t *testing.T) {
 // clear after the condition is gone for two refreshes, raise anew.
 func TestLifecycle(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
+	dd, err := datadir.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dd.DatabasePath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	p, _ := profiles.FleetProfile("motor_siemens_1la7_001")
-	if _, err := (&machines.Service{Store: st}).Create(ctx, p); err != nil {
+	if _, err := (&machines.Service{Store: st, Dir: dd}).Create(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	id := p.MachineID

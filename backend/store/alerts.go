@@ -155,6 +155,13 @@ func (s *Store) SaveAlerts(ctx context.Context, insert, update []AlertRow) error
 		return err
 	}
 	defer tx.Rollback()
+	if err := saveAlerts(ctx, tx, insert, update); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func saveAlerts(ctx context.Context, tx *sql.Tx, insert, update []AlertRow) error {
 	for _, a := range insert {
 		f, _ := json.Marshal(a.Factors)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO alerts (`+alertColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
@@ -163,16 +170,23 @@ func (s *Store) SaveAlerts(ctx context.Context, insert, update []AlertRow) error
 			return fmt.Errorf("raise alert for %s: %w", a.MachineID, err)
 		}
 	}
+	if len(update) == 0 {
+		return nil
+	}
+	up, err := tx.PrepareContext(ctx, `UPDATE alerts SET severity = ?, message = ?, factors = ?, state = ?, value = ?, threshold = ?,
+		updated_at = ?, acknowledged_at = ?, acknowledged_by = ?, cleared_at = ?, cleared_by = ?, ok_refreshes = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
 	for _, a := range update {
 		f, _ := json.Marshal(a.Factors)
-		if _, err := tx.ExecContext(ctx, `UPDATE alerts SET severity = ?, message = ?, factors = ?, state = ?, value = ?, threshold = ?,
-			updated_at = ?, acknowledged_at = ?, acknowledged_by = ?, cleared_at = ?, cleared_by = ?, ok_refreshes = ? WHERE id = ?`,
-			a.Severity, a.Message, string(f), a.State, a.Value, a.Threshold, a.UpdatedAt, a.AcknowledgedAt, a.AcknowledgedBy,
-			a.ClearedAt, a.ClearedBy, a.OKRefreshes, a.ID); err != nil {
+		if _, err := up.ExecContext(ctx, a.Severity, a.Message, string(f), a.State, a.Value, a.Threshold, a.UpdatedAt, a.AcknowledgedAt,
+			a.AcknowledgedBy, a.ClearedAt, a.ClearedBy, a.OKRefreshes, a.ID); err != nil {
 			return fmt.Errorf("update alert %s: %w", a.ID, err)
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // AcknowledgeAlert marks an active alert acknowledged by user. Acknowledging an acknowledged

@@ -8,7 +8,8 @@ import (
 	"fmt"
 )
 
-// TelemetryRing is how many readings per machine telemetry_readings keeps.
+// TelemetryRing is how many of each machine's latest readings are kept (telemetry_batches holds
+// them in batches; PruneReadings drops older batches).
 const TelemetryRing = 500
 
 // Reading is one row of a machine's telemetry: sensor values at a time.
@@ -83,9 +84,63 @@ func (s *Store) AppendReadings(ctx context.Context, batch []MachineReadings) err
 	return tx.Commit()
 }
 
+// batchJSON is how a batch of readings is stored: the sensor names once, then per reading its
+// sequence number, time, source row and values in sensor order (null: missing).
+type batchJSON struct {
+	Sensors []string     `json:"sensors"`
+	Seqs    []int64      `json:"seqs"`
+	Times   []string     `json:"times"`
+	Cycles  []int64      `json:"cycles"`
+	Values  [][]*float64 `json:"values"`
+}
+
+func encodeBatch(rs []Reading) (string, error) {
+	b := batchJSON{Seqs: make([]int64, len(rs)), Times: make([]string, len(rs)), Cycles: make([]int64, len(rs)), Values: make([][]*float64, len(rs))}
+	seen := map[string]int{}
+	for _, r := range rs {
+		for name := range r.Values {
+			if _, ok := seen[name]; !ok {
+				seen[name] = len(b.Sensors)
+				b.Sensors = append(b.Sensors, name)
+			}
+		}
+	}
+	for i, r := range rs {
+		b.Seqs[i], b.Times[i], b.Cycles[i] = r.Seq, r.Time, r.Cycle
+		row := make([]*float64, len(b.Sensors))
+		for name, v := range r.Values {
+			row[seen[name]] = v
+		}
+		b.Values[i] = row
+	}
+	out, err := json.Marshal(b)
+	return string(out), err
+}
+
+func decodeBatch(s string) ([]Reading, error) {
+	var b batchJSON
+	if err := json.Unmarshal([]byte(s), &b); err != nil {
+		return nil, err
+	}
+	if len(b.Times) != len(b.Seqs) || len(b.Cycles) != len(b.Seqs) || len(b.Values) != len(b.Seqs) {
+		return nil, fmt.Errorf("batch columns of unequal length")
+	}
+	out := make([]Reading, len(b.Seqs))
+	for i := range out {
+		vals := make(map[string]*float64, len(b.Sensors))
+		for k, name := range b.Sensors {
+			if k < len(b.Values[i]) {
+				vals[name] = b.Values[i][k]
+			}
+		}
+		out[i] = Reading{Seq: b.Seqs[i], Time: b.Times[i], Cycle: b.Cycles[i], Values: vals}
+	}
+	return out, nil
+}
+
 func appendReadings(ctx context.Context, tx *sql.Tx, batch []MachineReadings) error {
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO telemetry_readings (machine_id, slot, seq, ts, cycle, readings) VALUES (?,?,?,?,?,?)
-		ON CONFLICT(machine_id, slot) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, cycle = excluded.cycle, readings = excluded.readings`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO telemetry_batches (machine_id, last_seq, n, batch) VALUES (?,?,?,?)
+		ON CONFLICT(machine_id, last_seq) DO UPDATE SET n = excluded.n, batch = excluded.batch`)
 	if err != nil {
 		return err
 	}
@@ -99,17 +154,17 @@ func appendReadings(ctx context.Context, tx *sql.Tx, batch []MachineReadings) er
 	defer src.Close()
 	ts := now()
 	for _, b := range batch {
-		// Only the last ring's worth can survive; older ones would be overwritten at once.
+		// Only the latest ring's worth is ever read back.
 		rs := b.Readings
 		if len(rs) > TelemetryRing {
 			rs = rs[len(rs)-TelemetryRing:]
 		}
-		for _, r := range rs {
-			vals, err := json.Marshal(r.Values)
+		if len(rs) > 0 {
+			enc, err := encodeBatch(rs)
 			if err != nil {
 				return err
 			}
-			if _, err := ins.ExecContext(ctx, b.Source.MachineID, r.Seq%TelemetryRing, r.Seq, r.Time, r.Cycle, string(vals)); err != nil {
+			if _, err := ins.ExecContext(ctx, b.Source.MachineID, rs[len(rs)-1].Seq, len(rs), enc); err != nil {
 				return fmt.Errorf("store readings of %s: %w", b.Source.MachineID, err)
 			}
 		}
@@ -121,6 +176,61 @@ func appendReadings(ctx context.Context, tx *sql.Tx, batch []MachineReadings) er
 	return nil
 }
 
+// PruneReadings deletes the stored batches that hold only readings older than each machine's
+// latest TelemetryRing.
+func (s *Store) PruneReadings(ctx context.Context) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, `DELETE FROM telemetry_batches WHERE last_seq <= (SELECT s.seq FROM telemetry_sources s
+		WHERE s.machine_id = telemetry_batches.machine_id) - ?`, TelemetryRing)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// RefreshWrite is everything one fleet refresh stores.
+type RefreshWrite struct {
+	Readings     []MachineReadings
+	InsertAlerts []AlertRow
+	UpdateAlerts []AlertRow
+	Predictions  []PredictionRow
+}
+
+// SaveRefresh stores a fleet refresh's readings, source positions, alert changes and prediction
+// log in one transaction.
+func (s *Store) SaveRefresh(ctx context.Context, w RefreshWrite) error {
+	if len(w.Readings) == 0 && len(w.InsertAlerts) == 0 && len(w.UpdateAlerts) == 0 && len(w.Predictions) == 0 {
+		return nil
+	}
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if len(w.Readings) > 0 {
+		if err := appendReadings(ctx, tx, w.Readings); err != nil {
+			return err
+		}
+	}
+	if err := saveAlerts(ctx, tx, w.InsertAlerts, w.UpdateAlerts); err != nil {
+		return err
+	}
+	if len(w.Predictions) > 0 {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO predictions (id, machine_id, prediction_type, model_version_id, input_data,
+			prediction_result, confidence, inference_ms, timestamp) VALUES (?,?,?,?,?,?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, p := range w.Predictions {
+			if _, err := ins.ExecContext(ctx, p.ID, p.MachineID, p.PredictionType, p.ModelVersionID, string(p.InputData), string(p.Result),
+				p.Confidence, p.InferenceMS, p.Timestamp); err != nil {
+				return fmt.Errorf("log prediction: %w", err)
+			}
+		}
+	}
+	return tx.Commit()
+}
+
 // ReplaceReadings drops a machine's readings and stores new ones with its new source, in one
 // transaction (an import).
 func (s *Store) ReplaceReadings(ctx context.Context, b MachineReadings) error {
@@ -129,7 +239,7 @@ func (s *Store) ReplaceReadings(ctx context.Context, b MachineReadings) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM telemetry_readings WHERE machine_id = ?`, b.Source.MachineID); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM telemetry_batches WHERE machine_id = ?`, b.Source.MachineID); err != nil {
 		return err
 	}
 	if err := appendReadings(ctx, tx, []MachineReadings{b}); err != nil {
@@ -138,36 +248,71 @@ func (s *Store) ReplaceReadings(ctx context.Context, b MachineReadings) error {
 	return tx.Commit()
 }
 
-// LatestReadings returns a machine's latest readings (at most limit), oldest first.
+// LatestReadings returns a machine's latest readings (at most limit, at most TelemetryRing),
+// oldest first.
 func (s *Store) LatestReadings(ctx context.Context, machineID string, limit int) ([]Reading, error) {
 	if limit <= 0 || limit > TelemetryRing {
 		limit = TelemetryRing
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT seq, ts, cycle, readings FROM telemetry_readings WHERE machine_id = ?
-		ORDER BY seq DESC LIMIT ?`, machineID, limit)
+	rows, err := s.DB.QueryContext(ctx, `SELECT batch FROM telemetry_batches WHERE machine_id = ? ORDER BY last_seq DESC`, machineID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Reading
-	for rows.Next() {
-		var r Reading
-		var vals string
-		if err := rows.Scan(&r.Seq, &r.Time, &r.Cycle, &vals); err != nil {
+	var batches [][]Reading
+	n := 0
+	for rows.Next() && n < limit {
+		var enc string
+		if err := rows.Scan(&enc); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(vals), &r.Values); err != nil {
+		b, err := decodeBatch(enc)
+		if err != nil {
 			return nil, fmt.Errorf("readings of %s: %w", machineID, err)
 		}
-		out = append(out, r)
+		batches = append(batches, b)
+		n += len(b)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
+	out := make([]Reading, 0, min(n, limit))
+	for i := len(batches) - 1; i >= 0; i-- {
+		out = append(out, batches[i]...)
+	}
+	if len(out) > limit {
+		out = out[len(out)-limit:]
 	}
 	return out, nil
+}
+
+// MachineHead is a machine row without its profile, for listings that run often.
+type MachineHead struct {
+	MachineID    string
+	MachineType  string
+	Manufacturer string
+	Model        string
+	Site         string
+	Line         string
+	UpdatedAt    string
+}
+
+// MachineHeads lists every machine without its profile JSON, by machine id.
+func (s *Store) MachineHeads(ctx context.Context) ([]MachineHead, error) {
+	rows, err := s.DB.QueryContext(ctx, `SELECT machine_id, machine_type, manufacturer, model, site, line, updated_at FROM machines ORDER BY machine_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MachineHead
+	for rows.Next() {
+		var h MachineHead
+		if err := rows.Scan(&h.MachineID, &h.MachineType, &h.Manufacturer, &h.Model, &h.Site, &h.Line, &h.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
 }
 
 // ActiveModelVersions returns the active model version of every machine and task, in one query.

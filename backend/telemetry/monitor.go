@@ -59,7 +59,7 @@ func StatusOf(state int) string {
 var refreshTasks = []ml.Task{ml.Classification, ml.RUL, ml.Anomaly}
 
 // PredictionKeep is how many logged predictions per machine and task the refresh keeps.
-const PredictionKeep = 2000
+const PredictionKeep = 1000
 
 // ModelLoader loads the model of a version (the registry, which keeps them loaded).
 type ModelLoader interface {
@@ -183,7 +183,8 @@ type Monitor struct {
 	// NoPredictionLog skips logging the refresh's predictions in the predictions table.
 	NoPredictionLog bool
 
-	refreshMu sync.Mutex // one refresh at a time
+	refreshMu sync.Mutex     // one refresh at a time
+	logs      sync.WaitGroup // the prediction log write of the last refresh
 
 	mu        sync.Mutex
 	replays   map[string]*replay
@@ -220,6 +221,10 @@ func (m *Monitor) emit(name string, data any) {
 		m.Emit(name, data)
 	}
 }
+
+// Wait waits for the last refresh's background writes (the prediction log) to finish. Call it
+// before closing the store.
+func (m *Monitor) Wait() { m.logs.Wait() }
 
 // Kick asks a running monitor to refresh now (without advancing the replay), e.g. when a
 // machine's models are ready. It never blocks.
@@ -333,7 +338,7 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := m.Store.ListMachines(ctx)
+	rows, err := m.Store.MachineHeads(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +384,7 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 				w.status.Stage = st.Stage
 			}
 		}
-		prof, perr := m.profile(r)
+		prof, perr := m.profileOf(ctx, r.MachineID, r.UpdatedAt)
 		w.prof = prof
 		w.status.Name = prof.Name
 		if w.status.Name == "" {
@@ -506,9 +511,6 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 		return nil, err
 	}
 	insert, update, changes := rules.Reconcile(open, conds, ts)
-	if err := m.Store.SaveAlerts(ctx, insert, update); err != nil {
-		return nil, err
-	}
 	openBy := map[string]int{}
 	for _, a := range open {
 		openBy[a.MachineID]++
@@ -522,7 +524,7 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 		}
 	}
 
-	// Readings and source positions.
+	// Readings, source positions, alerts and the prediction log in one transaction.
 	var readings []store.MachineReadings
 	for _, w := range work {
 		if w.rp == nil || (!w.rp.dirty && !w.newSrc && len(w.fresh) == 0) {
@@ -530,16 +532,13 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 		}
 		readings = append(readings, store.MachineReadings{Source: w.rp.source(), Readings: w.fresh})
 	}
-	if err := m.Store.AppendReadings(ctx, readings); err != nil {
+	if err := m.Store.SaveRefresh(ctx, store.RefreshWrite{Readings: readings, InsertAlerts: insert, UpdateAlerts: update}); err != nil {
 		return nil, err
 	}
 	for _, w := range work {
 		if w.rp != nil {
 			w.rp.dirty = false
 		}
-	}
-	if err := m.Store.InsertPredictions(ctx, logs); err != nil {
-		return nil, err
 	}
 
 	ov := &Overview{Machines: make([]MachineStatus, 0, len(work)), RefreshedAt: ts, IntervalS: settings.RefreshIntervalS,
@@ -562,15 +561,32 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 	n := m.refreshes
 	m.mu.Unlock()
 
-	if !m.NoPredictionLog && n%50 == 0 {
-		if _, err := m.Store.PrunePredictions(ctx, PredictionKeep); err != nil {
-			m.log().Warn("prune predictions", "err", err)
-		}
-	}
 	m.emit("fleet.refresh", RefreshEvent{RefreshedAt: ts, Counts: ov.Counts, PreviousCounts: ov.PreviousCounts})
 	for _, ch := range changes {
 		m.emit("alert", AlertEvent{Change: ch.Kind, Alert: AlertDetail{AlertRow: ch.Alert, MachineName: names[ch.Alert.MachineID]}})
 	}
+
+	// The prediction log is history, not what the dashboard waits for: it is written after the
+	// overview is out, one write at a time (the next refresh's log waits for this one).
+	m.logs.Wait()
+	m.logs.Add(1)
+	go func() {
+		defer m.logs.Done()
+		bg := context.WithoutCancel(ctx)
+		if err := m.Store.SaveRefresh(bg, store.RefreshWrite{Predictions: logs}); err != nil {
+			m.log().Error("log fleet predictions", "err", err)
+		}
+		if n%20 == 0 {
+			if _, err := m.Store.PruneReadings(bg); err != nil {
+				m.log().Warn("prune readings", "err", err)
+			}
+		}
+		if !m.NoPredictionLog && n%50 == 0 {
+			if _, err := m.Store.PrunePredictions(bg, PredictionKeep); err != nil {
+				m.log().Warn("prune predictions", "err", err)
+			}
+		}
+	}()
 	return ov, nil
 }
 
@@ -661,6 +677,21 @@ func (m *Monitor) profile(r store.MachineRow) (profiles.Profile, error) {
 	p, err := profiles.Decode([]byte(r.ProfileJSON), profiles.FormatJSON)
 	m.profiles[r.MachineID] = cachedProfile{updated: r.UpdatedAt, prof: p, err: err}
 	return p, err
+}
+
+// profileOf returns a machine's profile from the cache when its row has not changed since.
+func (m *Monitor) profileOf(ctx context.Context, machineID, updatedAt string) (profiles.Profile, error) {
+	m.mu.Lock()
+	c, ok := m.profiles[machineID]
+	m.mu.Unlock()
+	if ok && c.updated == updatedAt {
+		return c.prof, c.err
+	}
+	r, err := m.Store.GetMachine(ctx, machineID)
+	if err != nil {
+		return profiles.Profile{}, err
+	}
+	return m.profile(r)
 }
 
 // forget drops the state of machines that no longer exist.

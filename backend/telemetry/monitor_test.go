@@ -78,6 +78,7 @@ func TestRefreshPredictsAdvancesAndPersists(t *testing.T) {
 	if len(positions) < 2 {
 		t.Fatalf("every machine starts at the same row: %v", first)
 	}
+	m.Wait()
 	preds, _ := f.store.Predictions(ctx, f.ready[0], "", 100)
 	if len(preds) != 3 {
 		t.Fatalf("%d predictions logged, want 3", len(preds))
@@ -157,12 +158,20 @@ func TestRingStaysBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var n int
-	if err := f.store.DB.QueryRow(`SELECT count(*) FROM telemetry_readings`).Scan(&n); err != nil {
+	m.Wait()
+	if _, err := f.store.PruneReadings(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n != store.TelemetryRing {
-		t.Fatalf("%d readings kept, want the ring of %d", n, store.TelemetryRing)
+	var batches, kept int
+	if err := f.store.DB.QueryRow(`SELECT count(*), sum(n) FROM telemetry_batches`).Scan(&batches, &kept); err != nil {
+		t.Fatal(err)
+	}
+	// 120 back-filled + 4 × 400 replayed; the batches that survive cover the latest 500.
+	if batches != 2 || kept != 800 {
+		t.Fatalf("%d batches of %d readings kept, want the 2 batches (800) that hold the latest 500", batches, kept)
+	}
+	if rs, _ := f.store.LatestReadings(ctx, f.ready[0], 0); len(rs) != store.TelemetryRing {
+		t.Fatalf("%d latest readings, want %d", len(rs), store.TelemetryRing)
 	}
 	rs, _ := f.store.LatestReadings(ctx, f.ready[0], 0)
 	for i := 1; i < len(rs); i++ {
@@ -170,6 +179,7 @@ func TestRingStaysBounded(t *testing.T) {
 			t.Fatalf("ring out of order at %d: %d after %d", i, rs[i].Seq, rs[i-1].Seq)
 		}
 	}
+	m.Wait()
 	if preds, _ := f.store.Predictions(ctx, f.ready[0], "", 10); len(preds) != 0 {
 		t.Fatal("predictions logged with NoPredictionLog")
 	}
