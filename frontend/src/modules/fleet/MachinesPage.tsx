@@ -43,7 +43,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'machine_type', label: 'Type' },
   { key: 'manufacturer', label: 'Manufacturer' },
   { key: 'site', label: 'Site / line' },
-  { key: 'stage', label: 'Workflow' },
+  { key: 'stage', label: 'Workflow stage' },
   { key: 'updated_at', label: 'Updated' },
 ];
 
@@ -75,6 +75,15 @@ export function filterMachines(list: Machine[], q: { search: string; type: strin
     const vb = sortValue(b, q.sort);
     return (va < vb ? -1 : va > vb ? 1 : 0) * sign || a.machine_id.localeCompare(b.machine_id);
   });
+}
+
+/** "Seed done", "TVAE running", "Synthetic failed" — the stage that matters now. */
+function stageCaption(m: Machine): string {
+  const running = m.stages.find((s) => s.state === 'running');
+  if (running) return `${STAGE_LABELS[running.stage] ?? running.stage} running…`;
+  const failed = m.stages.find((s) => s.state === 'failed');
+  if (failed) return `${STAGE_LABELS[failed.stage] ?? failed.stage} failed`;
+  return m.stage === 'profile' ? 'Profile only' : `${STAGE_LABELS[m.stage] ?? m.stage} done`;
 }
 
 export function MachinesPage() {
@@ -137,7 +146,7 @@ export function MachinesPage() {
               sx={{ minWidth: 260, flex: 1 }}
               slotProps={{ input: { startAdornment: <InputAdornment position="start"><Search fontSize="small" /></InputAdornment> } }}
             />
-            <TextField select size="small" label="Type" value={type} onChange={(e) => setType(e.target.value)} sx={{ minWidth: 180 }}>
+            <TextField select size="small" label="Type" value={type} onChange={(e) => setType(e.target.value)} sx={{ minWidth: 180 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
               <MenuItem value="">All types</MenuItem>
               {presentTypes.map((t) => (
                 <MenuItem key={t} value={t}>
@@ -145,7 +154,7 @@ export function MachinesPage() {
                 </MenuItem>
               ))}
             </TextField>
-            <TextField select size="small" label="Stage reached" value={stage} onChange={(e) => setStage(e.target.value)} sx={{ minWidth: 180 }}>
+            <TextField select size="small" label="Stage reached" value={stage} onChange={(e) => setStage(e.target.value)} sx={{ minWidth: 180 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
               <MenuItem value="">All stages</MenuItem>
               {MACHINE_STAGES.map((s) => (
                 <MenuItem key={s} value={s}>
@@ -162,7 +171,7 @@ export function MachinesPage() {
               <TableHead>
                 <TableRow>
                   {COLUMNS.map((c) => (
-                    <TableCell key={c.key} sortDirection={sort === c.key ? dir : false}>
+                    <TableCell key={c.key} sortDirection={sort === c.key ? dir : false} sx={{ whiteSpace: 'nowrap' }}>
                       <TableSortLabel active={sort === c.key} direction={sort === c.key ? dir : 'asc'} onClick={() => toggleSort(c.key)}>
                         {c.label}
                       </TableSortLabel>
@@ -196,7 +205,10 @@ export function MachinesPage() {
                       </Typography>
                     </TableCell>
                     <TableCell>
-                      <StageBadges machine={m} />
+                      <StageBadges machine={m} compact />
+                      <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 0.5, whiteSpace: 'nowrap' }}>
+                        {stageCaption(m)}
+                      </Typography>
                     </TableCell>
                     <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatRelative(m.updated_at)}</TableCell>
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>

@@ -29,13 +29,14 @@ export function DeleteMachineDialog({ machine, onClose }: { machine: Machine | n
   const id = machine?.machine_id ?? '';
   const client = useQueryClient();
   const { enqueueSnackbar } = useSnackbar();
-  const preview = useQuery({ queryKey: ['machines', 'delete-preview', id], queryFn: () => machines.deletePreview(id), enabled: open, staleTime: 0 });
+  const preview = useQuery({ queryKey: ['delete-preview', id], queryFn: () => machines.deletePreview(id), enabled: open, staleTime: 0 });
   const del = useMutation({
     mutationFn: () => machines.delete(id),
     onSuccess: (rep) => {
       enqueueSnackbar(`Deleted ${rep.machine_id}: ${rep.files} files (${formatBytes(rep.bytes)}) removed`, { variant: 'success' });
-      void client.invalidateQueries({ queryKey: machineKeys.all });
       onClose();
+      client.removeQueries({ queryKey: ['delete-preview', rep.machine_id] });
+      void client.invalidateQueries({ queryKey: machineKeys.all });
     },
   });
   const rows = preview.data ? Object.entries(preview.data.rows).filter(([, n]) => n > 0) : [];

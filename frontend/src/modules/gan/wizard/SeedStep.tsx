@@ -144,7 +144,7 @@ export function EpisodeChart({ machineId, info, sensors, stamp, dataset = 'seed'
       xAxis: data.map((_, i) => ({
         gridIndex: i,
         type: isTime ? 'time' : 'value',
-        axisLabel: { show: i === n - 1 },
+        axisLabel: { show: i === n - 1, color: theme.palette.text.secondary },
         splitLine: { show: false },
       })),
       yAxis: data.map((s, i) => ({
@@ -156,6 +156,7 @@ export function EpisodeChart({ machineId, info, sensors, stamp, dataset = 'seed'
         nameGap: 6,
         nameTextStyle: { align: 'left', color: theme.palette.text.secondary, fontSize: 11 },
         splitNumber: 2,
+        axisLabel: { color: theme.palette.text.secondary },
         splitLine: { lineStyle: { color: theme.palette.divider } },
       })),
       series: data.map((s, i) => ({

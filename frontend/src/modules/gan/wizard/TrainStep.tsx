@@ -112,8 +112,8 @@ function TrainingProgress({ machineId, job }: { machineId: string; job: Job }) {
     () => ({
       grid: { left: 64, right: 24, top: 24, bottom: 44 },
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatMetric(v) },
-      xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 28, min: 0, max: totalEpochs, splitLine: { show: false } },
-      yAxis: { type: 'value', name: 'loss (ELBO, lower is better)', scale: true, nameTextStyle: { align: 'left' }, splitLine: { lineStyle: { color: theme.palette.divider } } },
+      xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 28, min: 0, max: totalEpochs, splitLine: { show: false }, axisLabel: { color: theme.palette.text.secondary } },
+      yAxis: { type: 'value', name: 'loss (ELBO, lower is better)', scale: true, nameTextStyle: { align: 'left' }, axisLabel: { color: theme.palette.text.secondary }, splitLine: { lineStyle: { color: theme.palette.divider } } },
       series: [{ type: 'line', name: 'loss', showSymbol: false, data: points, lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 } }],
     }),
     [points, totalEpochs, theme],
@@ -133,7 +133,7 @@ function TrainingProgress({ machineId, job }: { machineId: string; job: Job }) {
       </Box>
       <Box sx={{ mt: 2 }}>
         {points.length > 0 ? (
-          <LazyEChart option={option} height={280} ariaLabel={`Training loss over ${points.length} epochs${last ? `, now ${formatMetric(last[1])}` : ''}`} />
+          <LazyEChart option={option} height={280} ariaLabel={`Training loss over epochs 1 to ${last?.[0] ?? 0}${last ? `, now ${formatMetric(last[1])}` : ''}`} />
         ) : (
           <Typography variant="body2" color="text.secondary" sx={{ py: 4, textAlign: 'center' }}>
             {active ? 'The loss curve appears after the first epoch.' : 'No loss was recorded for this run.'}

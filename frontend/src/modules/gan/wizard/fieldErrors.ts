@@ -29,13 +29,20 @@ export class FieldErrors {
   }
 }
 
-/** Readable name of a field path: "sensors[2].normal_max" → "Sensor 3 · normal max". */
+/** Readable name of a field path: "sensors[2].normal_max" → 'Sensor "bearing_temp" · normal max'. */
 export function describeField(path: string, sensorNames: string[] = []): string {
-  return path
-    .replace(/^sensors\[(\d+)\]/, (_, i: string) => `Sensor ${sensorNames[Number(i)] ? `"${sensorNames[Number(i)]}"` : Number(i) + 1}`)
-    .replace(/^regimes\[(\d+)\]/, (_, i: string) => `Regime ${Number(i) + 1}`)
-    .replace(/^failure_modes\[(\d+)\]/, (_, i: string) => `Failure mode ${Number(i) + 1}`)
-    .replace(/\.effects\[(\d+)\]/, (_, i: string) => ` · effect ${Number(i) + 1}`)
-    .replace(/\./g, ' · ')
-    .replace(/_/g, ' ');
+  const m = /^(sensors|regimes|failure_modes)\[(\d+)\](.*)$/.exec(path);
+  const words = (s: string) =>
+    s
+      .replace(/\.effects\[(\d+)\]/g, (_, i: string) => `.effect ${Number(i) + 1}`)
+      .split('.')
+      .filter(Boolean)
+      .map((x) => x.replace(/_/g, ' '))
+      .join(' · ');
+  if (!m) return words(path);
+  const i = Number(m[2]);
+  const head =
+    m[1] === 'sensors' ? `Sensor ${sensorNames[i] ? `"${sensorNames[i]}"` : i + 1}` : m[1] === 'regimes' ? `Regime ${i + 1}` : `Failure mode ${i + 1}`;
+  const rest = words(m[3] ?? '');
+  return rest ? `${head} · ${rest}` : head;
 }

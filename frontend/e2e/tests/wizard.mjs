@@ -1,0 +1,284 @@
+// The New Machine wizard and the Machines page: a machine from a template through all five steps
+// to the validation report (small settings), leaving and resuming a running training, cancel, an
+// invalid upload with its field errors, and the machines table with its delete confirmation.
+// Each test runs its own server on a fresh data dir, so the shared one stays empty.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, api, startServer, expectVisible, settle, setTheme, currentTheme } from '../harness.mjs';
+
+/** Screenshots in the current theme and the other one, then back. */
+async function shots(page, shot, name) {
+  await settle(page);
+  const first = await currentTheme(page);
+  const other = first === 'dark' ? 'light' : 'dark';
+  await page.mouse.move(0, 0); // no tooltip left over from the theme button
+  await shot(`${name}-${first}`);
+  await setTheme(page, other);
+  await page.mouse.move(0, 0);
+  await settle(page);
+  await page.waitForTimeout(350); // charts repaint in the new palette
+  await shot(`${name}-${other}`);
+  await setTheme(page, first);
+}
+
+async function withServer(fn) {
+  const server = await startServer();
+  try {
+    await fn(server);
+  } finally {
+    await server.dispose();
+  }
+}
+
+async function fill(page, label, value) {
+  const f = page.getByRole('textbox', { name: label, exact: true });
+  await f.fill(String(value));
+}
+
+async function machineParam(page) {
+  return new URL(page.url().replace('#/', '')).searchParams.get('machine');
+}
+
+test('wizard: a new machine from a template through all five steps to the validation report', async ({ page, shot }) => {
+  await withServer(async (srv) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${srv.url}/#/machines/new`);
+    await setTheme(page, 'dark');
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'New Machine' }), 'wizard heading');
+    await expectVisible(page.getByRole('radio', { name: /Electric motor/ }), 'template picker');
+    await shots(page, shot, 'wizard-0-start');
+
+    // Step 1: the motor template, with a free machine id filled in, valid as it stands.
+    await page.getByRole('radio', { name: /Electric motor/ }).click();
+    const idField = page.getByRole('textbox', { name: 'Machine ID' });
+    await expectVisible(idField, 'machine id field');
+    const id = await idField.inputValue();
+    if (!/^[a-z0-9_]{3,100}$/.test(id)) throw new Error(`suggested machine id "${id}" is not valid`);
+    await expectVisible(page.getByText('The profile is valid.'), 'valid profile', 20_000);
+    await fill(page, 'Site', 'E2E Plant');
+    await fill(page, 'Line / area', 'Line 7');
+    await expectVisible(page.getByText('The profile is valid.'), 'still valid after edits', 20_000);
+    await shots(page, shot, 'wizard-1-profile');
+    await page.getByRole('button', { name: 'Create machine and continue' }).click();
+
+    // Step 2: seed data, small.
+    await expectVisible(page.getByRole('heading', { name: 'Step 2 of 5 · Seed data' }), 'step 2');
+    if ((await machineParam(page)) !== id) throw new Error(`URL does not name the machine: ${page.url()}`);
+    await fill(page, 'Rows', 1000);
+    await page.getByRole('button', { name: 'Generate seed data' }).click();
+    await expectVisible(page.getByRole('button', { name: 'Continue to TVAE training' }), 'seed done', 60_000);
+    await expectVisible(page.getByRole('img', { name: /^Sensors .* over episode 1 of the seed data/ }), 'episode chart', 30_000);
+    await expectVisible(page.getByText('1,000', { exact: true }), 'row count 1,000');
+    await shots(page, shot, 'wizard-2-seed');
+    await page.getByRole('button', { name: 'Continue to TVAE training' }).click();
+
+    // Step 3: a short training to the end.
+    await expectVisible(page.getByRole('heading', { name: 'Step 3 of 5 · TVAE training' }), 'step 3');
+    await fill(page, 'Epochs', 5);
+    await fill(page, 'Batch size', 200);
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expectVisible(page.getByRole('button', { name: 'Continue to synthetic data' }), 'training done', 90_000);
+    await expectVisible(page.getByText('5 / 5', { exact: true }), 'epoch 5 / 5');
+    await shots(page, shot, 'wizard-3-training-done');
+    await page.getByRole('button', { name: 'Continue to synthetic data' }).click();
+
+    // Step 4: small synthetic sets.
+    await expectVisible(page.getByRole('heading', { name: 'Step 4 of 5 · Synthetic data' }), 'step 4');
+    await fill(page, 'Train rows', 600);
+    await fill(page, 'Validation rows', 200);
+    await fill(page, 'Test rows', 200);
+    await page.getByRole('button', { name: 'Generate datasets' }).click();
+    await expectVisible(page.getByRole('button', { name: 'Continue to validation' }), 'generation done', 60_000);
+    const files = page.getByRole('table', { name: 'Dataset files' });
+    await expectVisible(files.getByRole('cell', { name: '600', exact: true }), 'train row count');
+    await shots(page, shot, 'wizard-4-synthetic');
+    await page.getByRole('button', { name: 'Continue to validation' }).click();
+
+    // Step 5: the quality report.
+    await expectVisible(page.getByRole('heading', { name: 'Step 5 of 5 · Validation' }), 'step 5');
+    await page.getByRole('button', { name: 'Run validation' }).click();
+    await expectVisible(page.getByTestId('validation-report'), 'validation report', 150_000);
+    await expectVisible(page.getByRole('img', { name: /^Overall quality score: \d+(\.\d)?%, threshold 93%/ }), 'gauge');
+    await expectVisible(page.getByRole('img', { name: /^Column shape scores of \d+ columns/ }), 'column shapes chart');
+    await expectVisible(page.getByRole('img', { name: /^Histogram of .*: Seed \(real\) vs Synthetic train/ }), 'histogram overlay', 30_000);
+    await expectVisible(page.getByRole('table', { name: 'Per-class F1' }), 'TSTR table');
+    await expectVisible(page.getByText('ROC AUC (logistic)'), 'detection');
+    const v = await api(srv.url, 'Onboarding', 'Validation', [id]);
+    const verdict = page.getByTestId('validation-verdict');
+    await expectVisible(verdict.getByText(v.passed ? /^Passed/ : 'Below the quality threshold'), 'verdict matches the backend');
+    await shots(page, shot, 'wizard-5-validation');
+
+    // The stage reached is on the machines page too; the URL resumes at the report.
+    const list = await api(srv.url, 'Machines', 'List');
+    if (list[0]?.stage !== 'validated') throw new Error(`machine stage is ${list[0]?.stage}, want validated`);
+    await page.goto(`${srv.url}/#/machines/new?machine=${id}`);
+    await expectVisible(page.getByTestId('validation-report'), 'resumes at the report');
+  });
+});
+
+test('wizard: a running training survives leaving the page, resumes its live curve, and cancels', async ({ page, shot }) => {
+  await withServer(async (srv) => {
+    const p = await api(srv.url, 'Templates', 'Get', ['motor']);
+    const id = 'motor_resume_001';
+    p.machine_id = id;
+    await api(srv.url, 'Machines', 'Create', [p]);
+    const seed = await api(srv.url, 'Onboarding', 'Seed', [id, { samples: 1000, seed: 3 }]);
+    for (let i = 0; i < 300 && (await api(srv.url, 'Jobs', 'Get', [seed.id])).status !== 'succeeded'; i++) await page.waitForTimeout(200);
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${srv.url}/#/machines/new?machine=${id}`);
+    await setTheme(page, 'dark');
+    await expectVisible(page.getByRole('heading', { name: 'Step 3 of 5 · TVAE training' }), 'resumes at step 3');
+    await fill(page, 'Epochs', 20000);
+    await fill(page, 'Batch size', 200);
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const epochs = () => page.evaluate(() => Number(/^(\d+) \/ 20000$/.exec(document.querySelector('[data-testid="epoch-counter"]')?.textContent ?? '')?.[1] ?? 0));
+    await page.waitForFunction(() => /^[1-9]\d* \/ 20000$/.test(document.querySelector('[data-testid="epoch-counter"]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await expectVisible(page.getByRole('img', { name: /^Training loss over/ }), 'live loss curve', 30_000);
+    await shots(page, shot, 'wizard-3-training-live');
+    const before = await epochs();
+
+    // Away to the machines page: the training shows there as running…
+    await page.goto(`${srv.url}/#/machines`);
+    await expectVisible(page.getByRole('table', { name: 'Machines' }), 'machines table');
+    await expectVisible(page.getByRole('img', { name: /TVAE: running/ }), 'running badge on the machines page', 15_000);
+    await expectVisible(page.getByText('TVAE running…'), 'running caption');
+    await shots(page, shot, 'machines-page-training');
+    // A fresh start of the app (nothing of the job in memory)…
+    await page.reload();
+    await expectVisible(page.getByRole('table', { name: 'Machines' }), 'machines table after reload');
+    // …and back through "continue onboarding": the same job, further on, with its earlier loss.
+    await page.getByRole('link', { name: `Continue onboarding ${id}` }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Step 3 of 5 · TVAE training' }), 'back at step 3');
+    await page.waitForFunction(
+      (b) => Number(/^(\d+) \/ 20000$/.exec(document.querySelector('[data-testid="epoch-counter"]')?.textContent ?? '')?.[1] ?? 0) > b,
+      before,
+      { timeout: 60_000 },
+    );
+    const label = await page.getByRole('img', { name: /^Training loss over/ }).getAttribute('aria-label');
+    const shown = Number(/over epochs 1 to (\d+)/.exec(label)?.[1] ?? 0);
+    if (shown < before) throw new Error(`after coming back the curve reaches epoch ${shown}, before the ${before} seen before leaving`);
+    await page.getByRole('group', { name: 'TVAE training progress' }).getByRole('button', { name: 'Cancel' }).click();
+    await expectVisible(page.getByText(/TVAE training was cancelled/), 'cancelled notice', 30_000);
+    const m = (await api(srv.url, 'Machines', 'List'))[0];
+    if (m.stage !== 'seed') throw new Error(`after cancel the machine stage is ${m.stage}, want seed`);
+    await expectVisible(page.getByRole('button', { name: 'Start training' }), 'can start again');
+  });
+});
+
+test('wizard: an invalid profile upload shows its field errors and creates nothing', async ({ page, shot, allow }) => {
+  await withServer(async (srv) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdm-wizard-'));
+    try {
+      const p = await api(srv.url, 'Templates', 'Get', ['pump']);
+      p.machine_id = 'Pump #1';
+      p.sensors[0].normal_min = p.sensors[0].normal_max + 10;
+      p.sensors[1].unit = 'parsec';
+      const bad = join(dir, 'broken_pump.json');
+      writeFileSync(bad, JSON.stringify(p, null, 2));
+      const junk = join(dir, 'junk.yaml');
+      writeFileSync(junk, 'machine_id: [unclosed\n  sensors: : :\n');
+
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${srv.url}/#/machines/new`);
+      await setTheme(page, 'light');
+      await page.getByRole('tab', { name: 'Upload a profile file' }).click();
+      await expectVisible(page.getByText('Drop a profile here'), 'drop zone');
+
+      // A file that is not a profile at all: the problems are listed by field.
+      await page.getByLabel('Profile file').setInputFiles(junk);
+      await expectVisible(page.getByTestId('upload-errors'), 'errors of the unreadable file');
+      await expectVisible(page.getByTestId('upload-errors').getByText(/junk\.yaml/), 'file named');
+
+      // A decodable profile with mistakes: the form opens with the mistakes on their fields.
+      await page.getByLabel('Profile file').setInputFiles(bad);
+      await expectVisible(page.getByTestId('upload-errors').getByText(/broken_pump\.json/), 'upload errors');
+      const idField = page.getByRole('textbox', { name: 'Machine ID' });
+      await expectVisible(idField, 'form');
+      if ((await idField.getAttribute('aria-invalid')) !== 'true') throw new Error('machine id is not marked invalid');
+      const idHelp = await page.locator('[data-field="machine_id"]').evaluate((el) => el.closest('.MuiFormControl-root')?.querySelector('.MuiFormHelperText-root')?.textContent ?? '');
+      if (!idHelp || /Lower-case letters, digits/.test(idHelp)) throw new Error(`machine id shows no backend message (helper: "${idHelp}")`);
+      const s0 = p.sensors[0].name;
+      const s1 = p.sensors[1].name;
+      await expectVisible(page.getByText(new RegExp(`Sensor "${s1}" · unit`)), 'unit error in the sensor list');
+      await expectVisible(page.getByText(new RegExp(`Sensor "${s0}" · normal`)), 'range error in the sensor list');
+      if ((await page.locator('[data-field="sensors[1].unit"]').getAttribute('aria-invalid')) !== 'true') throw new Error('unit cell not marked invalid');
+      await expectVisible(page.getByTestId('profile-error-count'), 'error count');
+      await shots(page, shot, 'wizard-1-invalid-upload');
+
+      // Creating anyway is refused with the same field errors, and nothing is stored.
+      allow(/Machines\/Create/);
+      allow(/status of 400/);
+      await page.getByRole('button', { name: 'Create machine and continue' }).click();
+      await expectVisible(page.getByText(/see the highlighted fields/).first(), 'refusal names the fields');
+      if ((await api(srv.url, 'Machines', 'List')).length !== 0) throw new Error('an invalid profile was stored');
+
+      // Fixing the id in the form clears its error.
+      await idField.fill('pump_e2e_001');
+      await page.waitForFunction(() => document.querySelector('[data-field="machine_id"]')?.getAttribute('aria-invalid') === 'false', null, { timeout: 15_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('machines page: search, filters, sort and a delete that says what it removes', async ({ page, shot }) => {
+  await withServer(async (srv) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${srv.url}/#/machines`);
+    await setTheme(page, 'dark');
+    await expectVisible(page.getByText('No machines yet'), 'empty state');
+    await shots(page, shot, 'machines-page-empty');
+
+    for (const [type, idn] of [['motor', 'motor_e2e_001'], ['pump', 'pump_e2e_001'], ['fan', 'fan_e2e_001']]) {
+      const p = await api(srv.url, 'Templates', 'Get', [type]);
+      p.machine_id = idn;
+      await api(srv.url, 'Machines', 'Create', [p]);
+    }
+    await api(srv.url, 'Onboarding', 'Seed', ['pump_e2e_001', { samples: 1000, seed: 1 }]);
+    for (let i = 0; i < 100; i++) {
+      const m = (await api(srv.url, 'Machines', 'List')).find((x) => x.machine_id === 'pump_e2e_001');
+      if (m.stage === 'seed') break;
+      await page.waitForTimeout(200);
+    }
+    await page.reload();
+    const table = page.getByRole('table', { name: 'Machines' });
+    await expectVisible(table, 'machines table');
+    const rows = () => table.locator('tbody tr');
+    if ((await rows().count()) !== 3) throw new Error(`want 3 rows, got ${await rows().count()}`);
+    await shots(page, shot, 'machines-page');
+
+    await page.getByRole('textbox', { name: 'Search' }).fill('pump');
+    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Machines"] tbody tr').length === 1);
+    await page.getByRole('textbox', { name: 'Search' }).fill('');
+    await page.getByRole('combobox', { name: /^Stage reached/ }).click();
+    await page.getByRole('option', { name: 'Seed' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Machines"] tbody tr').length === 1);
+    await expectVisible(table.getByText('pump_e2e_001'), 'seeded pump');
+    await page.getByRole('combobox', { name: /^Stage reached/ }).click();
+    await page.getByRole('option', { name: 'All stages' }).click();
+    await page.getByRole('button', { name: 'Type' }).click(); // sort by type, ascending
+    const firstType = await rows().first().locator('td').nth(1).textContent();
+    if (!/fan/i.test(firstType)) throw new Error(`sorted by type, the first row is "${firstType}"`);
+
+    await page.getByRole('button', { name: 'Delete pump_e2e_001' }).click();
+    const dialog = page.getByRole('dialog', { name: /Delete/ });
+    await expectVisible(dialog.getByRole('list', { name: 'What will be removed' }), 'delete preview');
+    await expectVisible(dialog.getByText(/files, .* \(profile, seed/), 'files line');
+    await page.mouse.move(0, 0);
+    await shot('machines-delete-dialog-dark');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
+    await setTheme(page, 'light');
+    await page.getByRole('button', { name: 'Delete pump_e2e_001' }).click();
+    await expectVisible(dialog.getByRole('list', { name: 'What will be removed' }), 'delete preview again');
+    await page.mouse.move(0, 0);
+    await shot('machines-delete-dialog-light');
+    await dialog.getByRole('button', { name: 'Delete machine' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Machines"] tbody tr').length === 2);
+    const left = (await api(srv.url, 'Machines', 'List')).map((m) => m.machine_id);
+    if (left.includes('pump_e2e_001')) throw new Error('pump_e2e_001 still exists');
+  });
+});
