@@ -107,6 +107,12 @@ func fitClassification(ctx context.Context, spec *FitSpec, pipe *features.Pipeli
 			if c.err == nil {
 				c.logits, c.extra = gm.Raw(xva.X, xva.N), gm
 			}
+		case FamilyOrdinal:
+			var oh *head
+			oh, c.logits, c.err = fitOrdinal(ctx, spec, p, tr, va, ytr, yva, K, prog)
+			if c.err == nil {
+				c.extra = oh
+			}
 		case FamilyMLP, FamilyLinear:
 			cfg := mlpConfig{Hidden: []int{64, 32}, Act: onnxrt.ReLU, Softmax: true, Epochs: spec.Epochs, Decay: 1e-4, Seed: spec.Seed}
 			if fam == FamilyLinear {
@@ -141,8 +147,13 @@ func fitClassification(ctx context.Context, spec *FitSpec, pipe *features.Pipeli
 		return nil, fmt.Errorf("every model family failed: %v", cands[0].err)
 	}
 	stage("calibrating", 0.85, 0.86)(0)
-	p.Temperature = temperature(best.logits, yva, K)
 	h := &head{}
+	if oh, ok := best.extra.(*head); ok {
+		// Already calibrated (the link's scale was fitted on the validation data).
+		p.Temperature = 1
+		return &fitted{head: oh, post: p, family: best.family, metric: "macro_f1", candidates: candidateList(cands, best, "macro_f1")}, nil
+	}
+	p.Temperature = temperature(best.logits, yva, K)
 	switch m := best.extra.(type) {
 	case *gbt.Model:
 		m.Scale(1 / p.Temperature)

@@ -37,6 +37,9 @@ type head struct {
 	Dense *denseHead `json:"dense,omitempty"`
 	// Score is an anomaly-score head.
 	Score *scoreHead `json:"score,omitempty"`
+	// Post are dense layers applied after a trees regressor or a dense head (the ordinal
+	// classifier's cumulative-logistic link: value → class probabilities).
+	Post []onnxrt.Dense `json:"post,omitempty"`
 }
 
 // denseHead computes layers((x − Mean) · Scale).
@@ -61,6 +64,9 @@ type scoreHead struct {
 
 // outputs returns the width of the head's output.
 func (h *head) outputs() int {
+	if len(h.Post) > 0 {
+		return h.Post[len(h.Post)-1].Out
+	}
 	switch h.Kind {
 	case headTrees:
 		return h.Trees.NOutputs
@@ -119,6 +125,28 @@ func (h *head) check(f int) error {
 	default:
 		return fmt.Errorf("unknown head kind %q", h.Kind)
 	}
+	if len(h.Post) > 0 {
+		if h.Kind == headScore || h.Classifier {
+			return fmt.Errorf("post layers after a %s head", h.Kind)
+		}
+		prev := h.Post[0].In
+		if h.Kind == headTrees {
+			if prev != h.Trees.NOutputs {
+				return fmt.Errorf("post layers take %d inputs, the trees give %d", prev, h.Trees.NOutputs)
+			}
+		} else if d := h.Dense.Layers; prev != d[len(d)-1].Out {
+			return fmt.Errorf("post layers take %d inputs, the dense head gives %d", prev, d[len(d)-1].Out)
+		}
+		for i, l := range h.Post {
+			if err := l.Validate(); err != nil {
+				return err
+			}
+			if l.In != prev {
+				return fmt.Errorf("post layer %d takes %d inputs, gets %d", i, l.In, prev)
+			}
+			prev = l.Out
+		}
+	}
 	if h.inputs() != f {
 		return fmt.Errorf("the model reads %d features, the pipeline makes %d", h.inputs(), f)
 	}
@@ -131,9 +159,20 @@ func (h *head) graph(meta map[string]string) ([]byte, error) {
 	var err error
 	switch h.Kind {
 	case headTrees:
-		if h.Classifier {
+		switch {
+		case h.Classifier:
 			g, err = h.Trees.ClassifierGraph(InputName, LabelName, OutputName)
-		} else {
+		case len(h.Post) > 0:
+			g = onnxrt.NewGraph("tree_ensemble_regressor_post")
+			x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(h.Trees.NFeatures))
+			x = g.AddTreeEnsembleRegressor(x, *h.Trees)
+			for _, l := range h.Post {
+				x = g.AddDense(x, l)
+			}
+			g.AddNode("Identity", []string{x}, []string{OutputName})
+			g.AddOutput(OutputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(h.outputs()))
+			err = g.Err()
+		default:
 			g, err = h.Trees.RegressorGraph(InputName, OutputName)
 		}
 	case headDense:
@@ -163,6 +202,9 @@ func (h *head) denseGraph() *onnxrt.Graph {
 	x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(len(d.Mean)))
 	x = g.AddStandardize(x, d.Mean, d.Scale)
 	for _, l := range d.Layers {
+		x = g.AddDense(x, l)
+	}
+	for _, l := range h.Post {
 		x = g.AddDense(x, l)
 	}
 	g.AddNode("Identity", []string{x}, []string{OutputName})
@@ -204,6 +246,16 @@ func (s *scoreHead) graph() *onnxrt.Graph {
 // eval computes the head in pure Go on n rows of x: the n×outputs() output, and for a tree
 // classifier the label (class index) of each row.
 func (h *head) eval(x []float32, n int) ([]float32, []int64, error) {
+	if len(h.Post) > 0 {
+		pre := *h
+		pre.Post = nil
+		out, _, err := pre.eval(x, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, err = onnxrt.MLPForward(h.Post, out, n)
+		return out, nil, err
+	}
 	switch h.Kind {
 	case headTrees:
 		if h.Classifier {

@@ -111,7 +111,7 @@ var parityCases = []struct {
 	task   Task
 	family string
 }{
-	{Classification, FamilyGBT}, {Classification, FamilyMLP}, {Classification, FamilyLinear},
+	{Classification, FamilyGBT}, {Classification, FamilyMLP}, {Classification, FamilyLinear}, {Classification, FamilyOrdinal},
 	{RUL, FamilyGBT}, {RUL, FamilyMLP}, {RUL, FamilyLinear},
 	{Anomaly, FamilyZScore}, {Anomaly, FamilyPCA}, {Anomaly, FamilyAutoencoder},
 	{Forecast, FamilyGBT}, {Forecast, FamilyMLP}, {Forecast, FamilyLinear},

@@ -265,6 +265,9 @@ func Fit(ctx context.Context, spec FitSpec, progress func(stage string, frac flo
 	progress("features", 0)
 	var exclude []string
 	exclude = append(exclude, spec.Drop...)
+	if spec.Progress != "" {
+		exclude = append(exclude, spec.Progress)
+	}
 	if spec.Target != "" {
 		exclude = append(exclude, spec.Target)
 	}

@@ -157,16 +157,19 @@ func fitRUL(ctx context.Context, spec *FitSpec, pipe *features.Pipeline, tr, va 
 		}
 	}
 	stage("calibrating", 0.85, 0.86)(0)
-	// Interval: quantiles of out-of-sample residuals, separately for bins of the predicted
-	// value (the error grows with the remaining life), i.e. Mondrian conformal bands. The
-	// residuals are those on the validation data plus, because a few validation episodes say
-	// little about the spread between episodes, those of a grouped cross-validation of the
-	// chosen family over the training episodes.
+	// Interval: split conformal. Quantiles of the validation residuals, separately for bins
+	// of the predicted value (the error grows with the remaining life: Mondrian conformal
+	// bands), at levels widened by the finite-sample correction (n+1)/n. Validation rows are
+	// exchangeable with new data of the same kind, training rows are not, so the residuals of a
+	// grouped cross-validation over the training episodes are added only when the validation
+	// data is too small to give stable quantiles (fewer than minConformal rows).
 	pr, yref := slices.Clone(preds[best]), slices.Clone(yva)
-	if cp, cy, err := crossResiduals(ctx, spec, tr, best.family, p); err == nil {
-		pr, yref = append(pr, cp...), append(yref, cy...)
-	} else if ctx.Err() != nil {
-		return nil, ctx.Err()
+	if len(pr) < minConformal {
+		if cp, cy, err := crossResiduals(ctx, spec, tr, best.family, p); err == nil {
+			pr, yref = append(pr, cp...), append(yref, cy...)
+		} else if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 	}
 	bins := 1
 	switch {
@@ -192,11 +195,16 @@ func fitRUL(ctx context.Context, spec *FitSpec, pipe *features.Pipeline, tr, va 
 			p.Lo, p.Hi = append(p.Lo, 0), append(p.Hi, 0)
 			continue
 		}
-		p.Lo = append(p.Lo, quantile(res, lo))
-		p.Hi = append(p.Hi, quantile(res, hi))
+		m := float64(len(res))
+		p.Lo = append(p.Lo, quantile(res, max(0, (lo*(m+1)-1)/m)))
+		p.Hi = append(p.Hi, quantile(res, min(1, hi*(m+1)/m)))
 	}
 	return &fitted{head: best.head, post: p, family: best.family, metric: "-rmse", candidates: candidateList(cands, best, "-rmse")}, nil
 }
+
+// minConformal is the number of validation rows from which RUL intervals are calibrated on
+// the validation residuals alone.
+const minConformal = 400
 
 // rulFolds is the number of folds of crossResiduals.
 const rulFolds = 4

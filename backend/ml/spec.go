@@ -39,11 +39,12 @@ const (
 	FamilyPCA         = "pca"         // anomaly: residual off the healthy principal subspace
 	FamilyZScore      = "zscore"      // anomaly: RMS of per-feature healthy z-scores
 	FamilyAutoencoder = "autoencoder" // anomaly: MLP autoencoder reconstruction error
+	FamilyOrdinal     = "ordinal"     // classification of ordered classes: regression trees + cumulative-logistic link
 )
 
 // DefaultFamilies are the candidate families Fit tries per task when FitSpec.Families is empty.
 var DefaultFamilies = map[Task][]string{
-	Classification: {FamilyGBT, FamilyMLP, FamilyLinear},
+	Classification: {FamilyGBT, FamilyMLP, FamilyLinear, FamilyOrdinal},
 	RUL:            {FamilyGBT, FamilyMLP, FamilyLinear},
 	Anomaly:        {FamilyPCA, FamilyZScore, FamilyAutoencoder},
 	Forecast:       {FamilyGBT, FamilyMLP, FamilyLinear},
@@ -56,6 +57,9 @@ const (
 	SeedGroup       = "unit"
 	SeedOrder       = "timestamp"
 	SeedNormalValue = "0"
+	// SeedProgress is the wear level (0 new … 1 failed) the health states are thresholds of;
+	// SeedSpec gives it to Classification as FitSpec.Progress.
+	SeedProgress = "degradation"
 )
 
 // Limits and defaults of FitSpec.
@@ -83,6 +87,10 @@ type FitSpec struct {
 	// the health label whose Normal value marks healthy rows (Anomaly; optional — without
 	// it every training row counts as healthy). Unused for Forecast.
 	Target string `json:"target,omitempty"`
+	// Progress is an optional numeric column that orders the classes of Classification (e.g.
+	// the wear level the health states are thresholds of): the ordinal family regresses it
+	// instead of the class index. It is never a model input.
+	Progress string `json:"progress,omitempty"`
 	// Normal is the Target value of healthy rows for Anomaly (default "0").
 	Normal string `json:"normal,omitempty"`
 	// Sensors are the columns to forecast (Forecast; default: up to three sensor columns).
@@ -123,7 +131,7 @@ func SeedSpec(task Task, train, valid *datasets.Table, sensors []string) FitSpec
 	s := FitSpec{Task: task, Train: train, Valid: valid, Group: SeedGroup, Order: SeedOrder}
 	switch task {
 	case Classification:
-		s.Target = SeedTarget
+		s.Target, s.Progress = SeedTarget, SeedProgress
 	case RUL:
 		s.Target = SeedRUL
 	case Anomaly:
@@ -214,6 +222,23 @@ func (s *FitSpec) normalize() error {
 	}
 	switch s.Task {
 	case Classification, RUL:
+		if s.Task == Classification && s.Progress != "" {
+			for _, tb := range []struct {
+				name string
+				t    *datasets.Table
+			}{{"train", s.Train}, {"valid", s.Valid}} {
+				if tb.t == nil {
+					continue
+				}
+				c := tb.t.Column(s.Progress)
+				if c == nil {
+					return field("progress", "no column %q in the %s data", s.Progress, tb.name)
+				}
+				if !c.Type.Numeric() {
+					return field("progress", "column %q must be numeric, is %s", s.Progress, c.Type)
+				}
+			}
+		}
 		if s.Target == "" {
 			return field("target", "a %s model needs a target column", s.Task)
 		}

@@ -82,7 +82,7 @@ type TrainedVersion struct {
 
 // VersionMetrics are stored in model_versions.metrics: validation metrics, and the metrics on the
 // machine's real seed data when the model was trained on synthetic data (train-on-synthetic,
-// test-on-real).
+// test-on-real; on the half of the seed episodes that did not validate the model).
 type VersionMetrics struct {
 	Validation ml.Metrics      `json:"validation"`
 	TestOnReal *ml.Metrics     `json:"test_on_real,omitempty"`
@@ -153,9 +153,16 @@ func (r *Registry) trainTasks(ctx context.Context, p *jobs.Progress, machineID s
 		return nil, err
 	}
 	train, valid, trainedOn := seed, (*datasets.Table)(nil), "seed"
+	testReal := seed
 	if t, err := w.Table(ctx, machineID, onboard.KindTrain); err == nil {
 		train, trainedOn = t, "synthetic"
-		if v, err := w.Table(ctx, machineID, onboard.KindVal); err == nil {
+		// Models learn from the synthetic rows; they are validated (early stopping, choice of
+		// family, calibration of probabilities, intervals and thresholds) on half of the real
+		// seed episodes and tested on the other half. With fewer than 4 seed episodes the
+		// synthetic val set validates and the whole seed data tests.
+		if half, rest := ml.SplitGroups(seed, ml.SeedGroup, 4); rest != nil {
+			valid, testReal = half, rest
+		} else if v, err := w.Table(ctx, machineID, onboard.KindVal); err == nil {
 			valid = v
 		}
 	}
@@ -180,7 +187,7 @@ func (r *Registry) trainTasks(ctx context.Context, p *jobs.Progress, machineID s
 		vm := VersionMetrics{Validation: man.Metrics, TrainedOn: trainedOn, Family: man.Family, Candidates: man.Candidates, Importance: man.Importance}
 		if trainedOn == "synthetic" {
 			p.Report(string(task)+": testing on real seed data", base+span*0.92, nil)
-			if m, err := model.Evaluate(seed); err == nil {
+			if m, err := model.Evaluate(testReal); err == nil {
 				vm.TestOnReal = &m
 			}
 		}

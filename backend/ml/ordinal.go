@@ -1,0 +1,187 @@
+package ml
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"pdmstudio/backend/ml/gbt"
+	"pdmstudio/backend/onnxrt"
+)
+
+// fitOrdinal trains the ordinal classifier for ordered numeric classes: gradient-boosted
+// regression trees predict a severity value v — the FitSpec.Progress column when there is
+// one (e.g. the wear level the classes are thresholds of), else the class index — and a
+// cumulative-logistic link turns v into class probabilities,
+//
+//	P(class ≥ k) = σ((v − t_k)/s),  P(class k) = P(≥ k) − P(≥ k+1),
+//
+// with cut points t_k between adjacent classes (the midpoint of the gap between their
+// progress ranges in the training data, or k − ½ for class indices) and the scale s fitted
+// on the validation data by log loss. The link is two dense layers (Gemm + Sigmoid, Gemm)
+// after the trees, so the model stays one ONNX graph. It returns the head and the validation
+// outputs as log probabilities (the candidates' common currency).
+func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, yva []float64, K int, prog func(float64)) (*head, []float64, error) {
+	if !p.ClassType.Numeric() {
+		return nil, nil, fmt.Errorf("ordinal: the classes are not numbers, so they have no order")
+	}
+	for _, c := range p.Classes {
+		if _, err := strconv.ParseFloat(c, 64); err != nil {
+			return nil, nil, fmt.Errorf("ordinal: class %q is not a number", c)
+		}
+	}
+	// Severity target and cut points.
+	target := slices.Clone(ytr)
+	cuts := make([]float64, K-1)
+	for k := range cuts {
+		cuts[k] = float64(k) + 0.5
+	}
+	if spec.Progress != "" {
+		prog := numericTarget(tr, spec.Progress)
+		lo, hi := make([]float64, K), make([]float64, K)
+		for k := range lo {
+			lo[k], hi[k] = math.Inf(1), math.Inf(-1)
+		}
+		ok := true
+		for i, v := range prog {
+			if math.IsNaN(v) {
+				ok = false
+				break
+			}
+			k := int(ytr[i])
+			lo[k], hi[k] = min(lo[k], v), max(hi[k], v)
+		}
+		for k := 1; k < K && ok; k++ {
+			if math.IsInf(lo[k], 0) || math.IsInf(hi[k-1], 0) || lo[k] < hi[k-1] {
+				ok = false // progress does not separate the classes: fall back to indices
+			}
+		}
+		if ok {
+			target = prog
+			for k := range cuts {
+				cuts[k] = (hi[k] + lo[k+1]) / 2
+			}
+		}
+	}
+	mean, std := meanStd(target, 1)
+	str := scaled(target, mean, std)
+	// Validation target on the same scale (only early stopping uses it): the validation
+	// data's progress, or the middle of each class's range.
+	mid := func(k int) float64 {
+		switch {
+		case k == 0:
+			return cuts[0] - (cuts[min(1, K-2)]-cuts[0])/2
+		case k == K-1:
+			return cuts[K-2] + (cuts[K-2]-cuts[max(0, K-3)])/2
+		}
+		return (cuts[k-1] + cuts[k]) / 2
+	}
+	sva := make([]float64, len(yva))
+	var vprog []float64
+	if spec.Progress != "" && len(target) > 0 && &target[0] != &ytr[0] {
+		vprog = numericTarget(va, spec.Progress)
+	}
+	for i, y := range yva {
+		v := mid(int(y))
+		if vprog != nil && !math.IsNaN(vprog[i]) {
+			v = vprog[i] // the validation data's own progress, when it has it
+		}
+		sva[i] = (v - mean[0]) / std[0]
+	}
+	xtr, xva := tr.x(), va.x()
+	gm, err := gbt.Fit(ctx, gbt.Params{Loss: gbt.L2, Outputs: 1, Rounds: spec.Trees, Seed: spec.Seed},
+		&gbt.Data{X: xtr.X, N: xtr.N, F: xtr.F, Y: str}, &gbt.Data{X: xva.X, N: xva.N, F: xva.F, Y: sva},
+		func(r, n int, _, _ float64) { prog(float64(r) / float64(n)) })
+	if err != nil {
+		return nil, nil, err
+	}
+	te := gm.Ensemble()
+	raw, err := te.Predict(xva.X, xva.N)
+	if err != nil {
+		return nil, nil, err
+	}
+	value := make([]float64, len(raw))
+	for i, o := range raw {
+		value[i] = mean[0] + std[0]*float64(o)
+	}
+	// Scale of the link: golden-section search of log s for the validation log loss.
+	probs := func(s float64) []float64 { return ordinalProbs(value, cuts, s) }
+	loss := func(ls float64) float64 {
+		pr := probs(math.Exp(ls))
+		var l float64
+		for i, y := range yva {
+			l -= math.Log(max(pr[i*K+int(y)], 1e-15))
+		}
+		return l
+	}
+	span := 1e-9
+	for k := 1; k < K-1; k++ {
+		span = max(span, cuts[k]-cuts[k-1])
+	}
+	if K == 2 {
+		span = max(span, std[0])
+	}
+	a, b := math.Log(span*1e-3), math.Log(span*10)
+	g := (math.Sqrt(5) - 1) / 2
+	c, d := b-g*(b-a), a+g*(b-a)
+	fc, fd := loss(c), loss(d)
+	for range 50 {
+		if fc < fd {
+			b, d, fd = d, c, fc
+			c = b - g*(b-a)
+			fc = loss(c)
+		} else {
+			a, c, fc = c, d, fd
+			d = a + g*(b-a)
+			fd = loss(d)
+		}
+	}
+	s := math.Exp((a + b) / 2)
+	h := &head{Kind: headTrees, Trees: &te, Post: ordinalLink(mean[0], std[0], cuts, s)}
+	// Validation outputs through the head itself (what the model will predict).
+	out, _, err := h.eval(xva.X, xva.N)
+	if err != nil {
+		return nil, nil, err
+	}
+	logp := make([]float64, len(out))
+	for i, v := range out {
+		logp[i] = math.Log(max(float64(v), 1e-15))
+	}
+	return h, logp, nil
+}
+
+// ordinalProbs returns the n×K class probabilities of the cumulative-logistic link.
+func ordinalProbs(value, cuts []float64, s float64) []float64 {
+	K := len(cuts) + 1
+	out := make([]float64, len(value)*K)
+	for i, v := range value {
+		prev := 1.0
+		for k := 0; k < K-1; k++ {
+			ge := 1 / (1 + math.Exp(-(v-cuts[k])/s))
+			out[i*K+k] = prev - ge
+			prev = ge
+		}
+		out[i*K+K-1] = prev
+	}
+	return out
+}
+
+// ordinalLink returns the dense layers from the standardized tree output o (value = mean +
+// std·o) to the K class probabilities: z_k = σ((value − t_k)/s), then P = z·D + e₀.
+func ordinalLink(mean, std float64, cuts []float64, s float64) []onnxrt.Dense {
+	K := len(cuts) + 1
+	l1 := onnxrt.Dense{In: 1, Out: K - 1, W: make([]float32, K-1), B: make([]float32, K-1), Activation: onnxrt.Sigmoid}
+	for k, t := range cuts {
+		l1.W[k] = float32(std / s)
+		l1.B[k] = float32((mean - t) / s)
+	}
+	l2 := onnxrt.Dense{In: K - 1, Out: K, W: make([]float32, (K-1)*K), B: make([]float32, K), Activation: onnxrt.Linear}
+	l2.B[0] = 1
+	for k := 0; k < K-1; k++ { // z_k adds to class k+1 and subtracts from class k
+		l2.W[k*K+k] = -1
+		l2.W[k*K+k+1] = 1
+	}
+	return []onnxrt.Dense{l1, l2}
+}
