@@ -249,6 +249,8 @@ export interface Timeline {
   rul?: { version: string; values: Floats; lower: Floats; upper: Floats; level: number; actual?: Floats };
   anomaly?: { version: string; scores: Floats; threshold: number };
   forecast?: { version: string; sensors: SensorForecast[] | null };
+  /** Seconds between two rows of the machine's data (RUL counts rows); 0 when unknown. */
+  step_seconds: number;
   errors?: Record<string, string>;
 }
 

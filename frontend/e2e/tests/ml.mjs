@@ -1,0 +1,252 @@
+// The machine page and the ML pages (Predictions, Model Performance, Training, Feature
+// Importance) against a server whose data dir holds one machine taken through the whole pipeline
+// with tiny settings (seed → TVAE → synthetic sets → validation → four models), prepared with the CLI.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expectVisible, settle, setTheme, startServer, api, AXE } from '../harness.mjs';
+import { findBinary } from '../lib.mjs';
+
+const ID = 'motor_e2e_001';
+
+let prepared = null;
+/** The data dir, prepared once for this file. */
+function dataDir() {
+  prepared ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdmstudio-e2e-ml-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const bin = findBinary();
+    const cli = (...args) => execFileSync(bin, ['--data-dir', dir, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    const t0 = Date.now();
+    const profile = join(dir, 'profile.json');
+    cli('templates', 'get', 'motor', '--format', 'json', '--out', profile);
+    const p = JSON.parse(readFileSync(profile, 'utf8'));
+    Object.assign(p, { machine_id: ID, name: 'Line 3 main drive motor', site: 'Hamburg Plant', line: 'Line 3 – Assembly' });
+    writeFileSync(profile, JSON.stringify(p));
+    cli('machines', 'create', '--profile', profile);
+    cli('seed', ID, '--samples', '2000');
+    cli('train', ID, '--epochs', '5');
+    cli('generate', ID, '--train', '2000', '--val', '500', '--test', '500');
+    cli('validate', ID);
+    cli('models', 'train', ID);
+    console.log(`    data dir prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return dir;
+  })();
+  return prepared;
+}
+
+async function withServer(fn) {
+  const server = await startServer({ dataDir: await dataDir() });
+  try {
+    return await fn(server);
+  } finally {
+    await server.dispose();
+  }
+}
+
+/** The live fleet refreshes every 2 s, advancing the replay, so predictions pile up in the log. */
+async function fastTelemetry(url) {
+  const s = await api(url, 'Telemetry', 'Settings');
+  await api(url, 'Telemetry', 'SaveSettings', [{ ...s, refresh_interval_s: 2, speed: 5 }]);
+}
+
+async function waitForLogged(url, n, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await api(url, 'Models', 'Predictions', [ID, 'classification', 50]);
+    if ((rows ?? []).length >= n) return rows;
+    if (Date.now() > deadline) throw new Error(`only ${(rows ?? []).length} predictions logged after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Waits until the page's charts have drawn (canvases with a size) and returns how many there are. */
+async function chartsDrawn(page, atLeast) {
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll('main [role="img"] canvas')].filter((c) => c.width > 50 && c.height > 50).length >= n,
+    atLeast,
+    { timeout: 20_000 },
+  ).catch(async () => {
+    const got = await page.evaluate(() => document.querySelectorAll('main [role="img"] canvas').length);
+    throw new Error(`expected at least ${atLeast} drawn charts, found ${got}`);
+  });
+  return page.evaluate(() => document.querySelectorAll('main [role="img"] canvas').length);
+}
+
+async function axe(page, what) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
+  });
+  if (violations.length) throw new Error(`${what}: axe violations:\n    ${violations.join('\n    ')}`);
+}
+
+async function bothThemes(t, name, check) {
+  for (const theme of ['dark', 'light']) {
+    await setTheme(t.page, theme);
+    await t.page.mouse.move(5, 795); // no tooltip of the theme button in the picture
+    await settle(t.page);
+    await t.page.waitForTimeout(400); // charts redraw in the new palette
+    await t.shot(`${name}-${theme}`);
+    if (check) await axe(t.page, `${name} (${theme})`);
+  }
+}
+
+async function openTab(page, name) {
+  await page.getByRole('tab', { name, exact: true }).click();
+  await page.waitForFunction((n) => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent === n, name);
+}
+
+test('machine page: sensors with thresholds, health, RUL, anomaly, forecast, history and models', async (t) => {
+  await withServer(async (srv) => {
+    const { page } = t;
+    await fastTelemetry(srv.url);
+    await waitForLogged(srv.url, 3);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${srv.url}/#/machines/${ID}`);
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Line 3 main drive motor' }), 'machine heading');
+    for (const h of ['Sensors', 'Health state', 'Remaining useful life', 'Anomaly score', 'Forecast', 'Top factors of the latest prediction', 'Prediction history', 'Models in use']) {
+      await expectVisible(page.getByRole('heading', { level: 2, name: h, exact: true }), `section ${h}`);
+    }
+    // One chart per sensor (8 in the motor profile) plus state, RUL, anomaly, the forecasts and factors.
+    const charts = await chartsDrawn(page, 14);
+    // The sensor charts name their thresholds from the profile.
+    const vib = await page.getByRole('img', { name: /^vibration_de over time in mm\/s, thresholds warning 3\.5, trip 7\.1/ }).count();
+    if (vib !== 1) throw new Error('the vibration_de chart does not carry its warning/trip thresholds');
+    await expectVisible(page.getByRole('img', { name: /^Anomaly score over time against the threshold/ }), 'anomaly chart');
+    await expectVisible(page.getByRole('img', { name: /^Remaining useful life over time with its prediction interval/ }), 'RUL chart');
+    // The models in use are the four active versions.
+    const rows = await page.getByRole('table', { name: 'Active model versions' }).locator('tbody tr').count();
+    if (rows !== 4) throw new Error(`${rows} active models listed, want 4`);
+    const logged = await page.getByRole('table', { name: 'Logged predictions, newest first' }).locator('tbody tr').count();
+    if (logged < 3) throw new Error(`${logged} logged predictions listed`);
+    console.log(`    ${charts} charts on the machine page`);
+    await bothThemes(t, 'ml-machine-detail', true);
+
+    // An unknown machine says so instead of failing.
+    t.allow(/\/api\/call\/Machines\/Get/);
+    await page.goto(`${srv.url}/#/machines/no_such_machine`);
+    await expectVisible(page.getByText('There is no machine "no_such_machine"'), 'unknown machine');
+  });
+});
+
+test('predictions, model performance and feature importance pages with a trained machine', async (t) => {
+  await withServer(async (srv) => {
+    const { page } = t;
+    await fastTelemetry(srv.url);
+    await waitForLogged(srv.url, 3);
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Predictions: the latest health state with confidence, its factors and the history.
+    await page.goto(`${srv.url}/#/ml/predictions?machine=${ID}`);
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Predictions' }), 'predictions heading');
+    await expectVisible(page.getByText(/^confidence /), 'confidence');
+    await expectVisible(page.getByRole('img', { name: /^Top factors of the prediction/ }), 'factors chart');
+    await expectVisible(page.getByRole('img', { name: 'History of the logged classification predictions over time' }), 'history chart');
+    // Run a prediction from the UI: one more row in the log.
+    const before = (await api(srv.url, 'Models', 'Predictions', [ID, 'rul', 500])).length;
+    await page.getByRole('button', { name: 'Run prediction' }).click();
+    await expectVisible(page.getByText(`Predicted 4 tasks for ${ID}`), 'prediction toast');
+    const after = (await api(srv.url, 'Models', 'Predictions', [ID, 'rul', 500])).length;
+    if (after <= before) throw new Error(`Run prediction logged nothing (${before} → ${after})`);
+    await openTab(page, 'Remaining life');
+    await expectVisible(page.getByText(/80% interval: /), 'RUL interval');
+    // Selecting an older prediction shows its factors.
+    await page.getByRole('button', { name: /^Show the factors of the prediction at / }).nth(1).click();
+    await expectVisible(page.getByRole('heading', { name: 'Remaining life', exact: true }), 'selected prediction card');
+    await chartsDrawn(page, 2);
+    await bothThemes(t, 'ml-predictions-rul', true);
+    await openTab(page, 'Health state');
+    await chartsDrawn(page, 2);
+    await bothThemes(t, 'ml-predictions-state', false);
+
+    // Model Performance: each task's plots.
+    await page.goto(`${srv.url}/#/ml/performance?machine=${ID}`);
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Model Performance' }), 'performance heading');
+    await expectVisible(page.getByRole('img', { name: /^Confusion matrix/ }), 'confusion matrix');
+    await expectVisible(page.getByRole('img', { name: /^Reliability diagram/ }), 'calibration');
+    await chartsDrawn(page, 2);
+    await bothThemes(t, 'ml-performance-classification', true);
+    await page.getByRole('button', { name: 'Real data' }).click();
+    await expectVisible(page.getByText(/Real seed data \(train on synthetic, test on real\) · 2,000 rows/), 'test-on-real metrics');
+    await openTab(page, 'Remaining life');
+    await expectVisible(page.getByRole('img', { name: /^RUL residual plot/ }), 'residual plot');
+    await chartsDrawn(page, 1);
+    await bothThemes(t, 'ml-performance-rul', false);
+    await openTab(page, 'Anomaly');
+    await expectVisible(page.getByRole('img', { name: /^Anomaly detection precision against recall/ }), 'precision/recall');
+    await bothThemes(t, 'ml-performance-anomaly', false);
+    await openTab(page, 'Forecast');
+    await expectVisible(page.getByRole('img', { name: /^Forecast MAPE by steps ahead/ }), 'forecast error by horizon');
+    await chartsDrawn(page, 2);
+    await bothThemes(t, 'ml-performance-forecast', true);
+
+    // Feature importance: one bar chart per task, and the latest prediction's factors.
+    await page.goto(`${srv.url}/#/ml/features?machine=${ID}`);
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Feature Importance' }), 'importance heading');
+    const bars = await page.getByRole('img', { name: /^Global feature importance: / }).count();
+    if (bars !== 4) throw new Error(`${bars} importance charts, want 4`);
+    await chartsDrawn(page, 7);
+    await bothThemes(t, 'ml-feature-importance', true);
+  });
+});
+
+test('training: retrain a model as a job, compare it with the active one, activate it and roll back', async (t) => {
+  await withServer(async (srv) => {
+    const { page } = t;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${srv.url}/#/ml/training?machine=${ID}`);
+    await expectVisible(page.getByRole('heading', { level: 1, name: 'Model Training' }), 'training heading');
+    await expectVisible(page.getByRole('table', { name: 'Health state versions' }), 'versions of the health-state model');
+    await bothThemes(t, 'ml-training', true);
+
+    // Retrain the health-state and RUL models of the machine (preselected from the URL).
+    await expectVisible(page.getByRole('button', { name: ID }), 'machine chip preselected');
+    await page.getByRole('checkbox', { name: 'Anomaly' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Forecast' }).uncheck();
+    await page.getByRole('spinbutton', { name: 'Random seed' }).fill('2'); // another initialisation: another model
+    await page.getByRole('button', { name: 'Train 2 models' }).click();
+    // The job appears with its progress, then succeeds.
+    const jobs = page.getByRole('region', { name: 'Training jobs' });
+    await expectVisible(jobs.getByText(ID), 'training job card');
+    const sawProgress = await jobs
+      .getByRole('progressbar')
+      .first()
+      .waitFor({ state: 'visible', timeout: 5000 })
+      .then(() => true)
+      .catch(() => false);
+    if (sawProgress) await t.shot('ml-training-running');
+    await expectVisible(jobs.getByText('Succeeded'), 'training succeeded', 90_000);
+
+    // The new versions wait, compared with the active ones.
+    const alert = page.getByRole('alert', { name: 'New Health state version v2' });
+    await expectVisible(alert, 'comparison of the new health-state version');
+    await expectVisible(alert.getByRole('columnheader', { name: 'v2 (new)' }), 'new version column');
+    await expectVisible(alert.getByRole('columnheader', { name: 'v1 (active)' }), 'active version column');
+    await page.mouse.move(5, 795);
+    await settle(page);
+    await t.shot('ml-training-compare-light');
+    let vs = await api(srv.url, 'Models', 'Versions', [ID]);
+    const active = (task) => vs.filter((v) => v.model_type === task && v.is_active).map((v) => v.version).join(',');
+    if (active('classification') !== 'v1' || vs.filter((v) => v.model_type === 'classification').length !== 2) throw new Error('the new version should wait inactive');
+
+    // Activate v2 through the UI; the API agrees.
+    await alert.getByRole('button', { name: 'Activate v2' }).click();
+    await expectVisible(page.getByText('Health state v2 is now active'), 'activation toast');
+    vs = await api(srv.url, 'Models', 'Versions', [ID]);
+    if (active('classification') !== 'v2') throw new Error(`classification active: ${active('classification')}, want v2`);
+    if (active('rul') !== 'v1') throw new Error(`rul active: ${active('rul')}, want v1 (not activated)`);
+
+    // Roll back to v1.
+    await page.getByRole('button', { name: 'Roll back to Health state v1' }).click();
+    await expectVisible(page.getByText('Health state v1 is now active'), 'rollback toast');
+    vs = await api(srv.url, 'Models', 'Versions', [ID]);
+    if (active('classification') !== 'v1') throw new Error(`after rollback: ${active('classification')}, want v1`);
+    await setTheme(page, 'dark');
+    await page.mouse.move(5, 795);
+    await settle(page);
+    await t.shot('ml-training-after-dark');
+  });
+});
