@@ -18,14 +18,6 @@ describe('planned pages', () => {
     expect(screen.getByRole('list', { name: 'Planned capabilities' })).toBeInTheDocument();
   });
 
-  it('the dashboard shows no invented fleet numbers', async () => {
-    installFakeBackend();
-    renderApp('/');
-    expect(await screen.findByText(/not in this build yet/)).toBeInTheDocument();
-    expect(screen.getAllByText('No data yet')).toHaveLength(4);
-    expect(await screen.findByText('No jobs have run yet')).toBeInTheDocument();
-  });
-
   it('shows real runtime readiness from System.Doctor', async () => {
     installFakeBackend();
     renderApp('/assistant/chat');

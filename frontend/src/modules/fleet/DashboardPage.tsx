@@ -1,200 +1,208 @@
-import { useMemo } from 'react';
-import { Link as RouterLink } from 'react-router';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import CardHeader from '@mui/material/CardHeader';
-import Divider from '@mui/material/Divider';
+import GlobalStyles from '@mui/material/GlobalStyles';
+import InputAdornment from '@mui/material/InputAdornment';
+import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { alpha } from '@mui/material/styles';
-import PrecisionManufacturingOutlined from '@mui/icons-material/PrecisionManufacturingOutlined';
-import WorkHistoryOutlined from '@mui/icons-material/WorkHistoryOutlined';
-import ArrowForwardRounded from '@mui/icons-material/ArrowForwardRounded';
+import SearchRounded from '@mui/icons-material/SearchRounded';
+import FilterAltOffOutlined from '@mui/icons-material/FilterAltOffOutlined';
+import { fleet, type Job } from '../../bridge';
 import { Page } from '../../components/Page';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState } from '../../components/ErrorState';
-import { RowsSkeleton } from '../../components/PageSkeleton';
-import { JobStatusChip, StateChip } from '../../components/StatusChip';
-import { useDoctor } from '../../hooks/queries';
+import { PageSkeleton } from '../../components/PageSkeleton';
 import { useNow } from '../../hooks/useNow';
-import { isActive, selectJobs, sortJobs, useJobsStore } from '../../store/jobs';
-import { useUiStore } from '../../store/ui';
-import { formatRelative, humanizeKind } from '../../lib/format';
-import { runtimeLabel } from '../../lib/runtimes';
-import { statusText } from '../../theme/theme';
+import { queryKeys } from '../../hooks/queries';
+import { isActive, selectJobs, useJobsStore } from '../../store/jobs';
+import { AlertsPanel } from './dashboard/AlertsPanel';
+import { FleetCards } from './dashboard/FleetCards';
+import { BootstrapBanner, EmptyFleet, NoModelsNotice, QuickActions, RefreshIndicator } from './dashboard/FleetStatus';
+import { MachineGrid } from './dashboard/MachineGrid';
+import type { Preparing } from './dashboard/MachineCard';
+import { STATUS_LABEL, filterMachines, type SortKey, type StatusFilter } from './dashboard/logic';
+import { fleetKeys, useFleetEvents, useFleetOverview, useRefreshNow } from './dashboard/useFleet';
 
-const HEALTH_STATES = [
-  { tone: 'healthy', label: 'Healthy', help: 'Operating normally' },
-  { tone: 'degrading', label: 'Degrading', help: 'Early signs of wear' },
-  { tone: 'warning', label: 'Warning', help: 'Plan maintenance soon' },
-  { tone: 'critical', label: 'Critical', help: 'Act now' },
-] as const;
+const BOOTSTRAP_KIND = 'fleet.bootstrap';
+
+const pulseStyles = (
+  <GlobalStyles
+    styles={{
+      '@keyframes pdm-pulse': {
+        '0%': { boxShadow: '0 0 0 0 rgba(239, 68, 68, 0.65)' },
+        '70%': { boxShadow: '0 0 0 7px rgba(239, 68, 68, 0)' },
+        '100%': { boxShadow: '0 0 0 0 rgba(239, 68, 68, 0)' },
+      },
+      '@keyframes pdm-live': { '0%, 100%': { opacity: 1 }, '50%': { opacity: 0.35 } },
+      '.pdm-pulse': { animation: 'pdm-pulse 1.6s ease-out infinite' },
+      '.pdm-live': { animation: 'pdm-live 2s ease-in-out infinite' },
+      '@media (prefers-reduced-motion: reduce)': { '.pdm-pulse, .pdm-live': { animation: 'none' } },
+    }}
+  />
+);
 
 export function DashboardPage() {
+  useFleetEvents();
+  const client = useQueryClient();
+  const overview = useFleetOverview();
+  const refresh = useRefreshNow();
+  const now = useNow(5_000);
+  const [status, setStatus] = useState<StatusFilter>('all');
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<SortKey>('status');
+  const deferredSearch = useDeferredValue(search);
+
+  const byId = useJobsStore(selectJobs);
+  const { preparing, bootstrap } = useMemo(() => preparingFrom(Object.values(byId)), [byId]);
+
+  const boot = useMutation({
+    mutationFn: () => fleet.bootstrap(false),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: fleetKeys.overview });
+      void client.invalidateQueries({ queryKey: queryKeys.jobs });
+    },
+  });
+  const skip = useMutation({
+    mutationFn: fleet.skipBootstrap,
+    onSuccess: () => void client.invalidateQueries({ queryKey: queryKeys.jobs }),
+  });
+
+  const ov = overview.data;
+  const machines = useMemo(() => ov?.machines ?? [], [ov]);
+  const shown = useMemo(() => filterMachines(machines, { search: deferredSearch, status, sort }), [machines, deferredSearch, status, sort]);
+  const ready = machines.filter((m) => m.ready).length;
+
+  // A bootstrap started elsewhere (desktop first start, CLI) creates machines: pick them up.
+  const machineCount = machines.length;
+  useEffect(() => {
+    if (bootstrap.running > 0 && machineCount === 0) void client.invalidateQueries({ queryKey: fleetKeys.overview });
+  }, [bootstrap.running, machineCount, client]);
+
+  const actions = <RefreshIndicator ov={ov} now={now} onRefresh={() => refresh.mutate()} refreshing={refresh.isPending} />;
+  const description = 'Which machines need attention, how sure the models are, and what changed since the last refresh.';
+
+  if (overview.isLoading) {
+    return (
+      <Page title="Dashboard" description={description} actions={actions}>
+        <PageSkeleton />
+      </Page>
+    );
+  }
+  if (overview.isError) {
+    return (
+      <Page title="Dashboard" description={description} actions={actions}>
+        <ErrorState error={overview.error} what="load the fleet" onRetry={() => void overview.refetch()} />
+      </Page>
+    );
+  }
+
   return (
-    <Page title="Dashboard" description="Fleet health at a glance, the work running in the background and the state of this installation.">
-      <FleetHealthCard />
-      <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', lg: 'minmax(0, 3fr) minmax(0, 2fr)' }, alignItems: 'start' }}>
-        <RecentJobsCard />
-        <InstallationCard />
-      </Box>
+    <Page title="Dashboard" description={description} actions={actions}>
+      {pulseStyles}
+      {machines.length === 0 ? (
+        bootstrap.running > 0 ? (
+          <BootstrapBanner ready={0} total={bootstrap.total} running={bootstrap.running} progress={bootstrap.progress} onSkip={() => skip.mutate()} skipping={skip.isPending} />
+        ) : (
+          <EmptyFleet onBootstrap={() => boot.mutate()} starting={boot.isPending} error={boot.error} />
+        )
+      ) : (
+        <>
+          {bootstrap.running > 0 && (
+            <BootstrapBanner
+              ready={ready}
+              total={machines.length}
+              running={bootstrap.running}
+              progress={(ready + bootstrap.runningProgress) / Math.max(1, machines.length)}
+              onSkip={() => skip.mutate()}
+              skipping={skip.isPending}
+            />
+          )}
+          {bootstrap.running === 0 && ready === 0 && <NoModelsNotice onBootstrap={() => boot.mutate()} starting={boot.isPending} />}
+          <FleetCards counts={ov?.counts} previous={ov?.previous_counts} selected={status} onSelect={setStatus} />
+          <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 1fr) 360px' }, alignItems: 'start' }}>
+            <Card component="section" aria-labelledby="machines-title">
+              <CardContent sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
+                <Stack direction={{ xs: 'column', md: 'row' }} spacing={1.5} sx={{ alignItems: { md: 'center' } }}>
+                  <Typography id="machines-title" variant="h3" component="h2" sx={{ flex: 1 }}>
+                    Machines{' '}
+                    <Typography component="span" variant="body2" color="text.secondary">
+                      {shown.length === machines.length ? `${machines.length}` : `${shown.length} of ${machines.length}`}
+                    </Typography>
+                  </Typography>
+                  <TextField
+                    size="small"
+                    placeholder="Search name, type, site"
+                    value={search}
+                    onChange={(e) => setSearch(e.target.value)}
+                    slotProps={{
+                      htmlInput: { 'aria-label': 'Search machines' },
+                      input: {
+                        startAdornment: (
+                          <InputAdornment position="start">
+                            <SearchRounded fontSize="small" />
+                          </InputAdornment>
+                        ),
+                      },
+                    }}
+                    sx={{ minWidth: 220 }}
+                  />
+                  <TextField select size="small" label="Status" value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)} sx={{ minWidth: 150 }}>
+                    <MenuItem value="all">All</MenuItem>
+                    {(['critical', 'warning', 'degrading', 'healthy', 'unknown'] as const).map((s) => (
+                      <MenuItem key={s} value={s}>
+                        {STATUS_LABEL[s]}
+                      </MenuItem>
+                    ))}
+                  </TextField>
+                  <TextField select size="small" label="Sort by" value={sort} onChange={(e) => setSort(e.target.value as SortKey)} sx={{ minWidth: 160 }}>
+                    <MenuItem value="status">Status (worst first)</MenuItem>
+                    <MenuItem value="name">Name</MenuItem>
+                    <MenuItem value="confidence">Confidence (lowest first)</MenuItem>
+                  </TextField>
+                </Stack>
+                {shown.length === 0 ? (
+                  <EmptyState
+                    dense
+                    icon={FilterAltOffOutlined}
+                    title="No machine matches"
+                    description={`Nothing ${status === 'all' ? '' : `in ${STATUS_LABEL[status].toLowerCase()} state `}matches${deferredSearch ? ` “${deferredSearch}”` : ''}. Clear the search or pick another status.`}
+                  />
+                ) : (
+                  <MachineGrid machines={shown} now={now} preparing={preparing} total={machines.length} />
+                )}
+              </CardContent>
+            </Card>
+            <Stack spacing={3}>
+              <AlertsPanel now={now} />
+              <QuickActions />
+            </Stack>
+          </Box>
+        </>
+      )}
     </Page>
   );
 }
 
-function FleetHealthCard() {
-  return (
-    <Card>
-      <CardHeader title="Fleet health" subheader="How many machines are in each condition" />
-      <CardContent sx={{ pt: 0 }}>
-        <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr 1fr', md: 'repeat(4, 1fr)' } }}>
-          {HEALTH_STATES.map((s) => (
-            <Box
-              key={s.tone}
-              sx={(t) => ({
-                p: 2,
-                borderRadius: 2.5,
-                border: `1px solid ${t.palette.divider}`,
-                borderLeft: `4px solid ${t.palette.status[s.tone]}`,
-                bgcolor: alpha(t.palette.status[s.tone], t.palette.mode === 'dark' ? 0.05 : 0.035),
-              })}
-            >
-              <Typography variant="subtitle2" sx={(t) => ({ color: statusText(t, t.palette.status[s.tone]) })}>
-                {s.label}
-              </Typography>
-              <Typography variant="caption" color="text.secondary">
-                {s.help}
-              </Typography>
-              <Typography sx={{ mt: 1, fontSize: 13, color: 'text.secondary' }} aria-label={`${s.label}: no data`}>
-                No data yet
-              </Typography>
-            </Box>
-          ))}
-        </Box>
-        <Divider sx={{ my: 2.5 }} />
-        <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' }, justifyContent: 'space-between' }}>
-          <Stack direction="row" spacing={1.5} sx={{ alignItems: 'flex-start' }}>
-            <PrecisionManufacturingOutlined color="primary" sx={{ mt: 0.25 }} aria-hidden />
-            <Box>
-              <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                Machine onboarding and health predictions are not in this build yet
-              </Typography>
-              <Typography variant="body2" color="text.secondary">
-                The counts appear here once machines are onboarded and their models have run. No sample numbers are shown in the meantime.
-              </Typography>
-            </Box>
-          </Stack>
-          <Button component={RouterLink} to="/machines/new" variant="outlined" endIcon={<ArrowForwardRounded />} sx={{ flexShrink: 0 }}>
-            About onboarding
-          </Button>
-        </Stack>
-      </CardContent>
-    </Card>
-  );
-}
-
-function RecentJobsCard() {
-  const byId = useJobsStore(selectJobs);
-  const setOpen = useUiStore((s) => s.setJobCenterOpen);
-  const now = useNow();
-  const list = useMemo(() => sortJobs(Object.values(byId)), [byId]);
-  const active = list.filter(isActive).length;
-  const failed = list.filter((j) => j.status === 'failed').length;
-  const shown = list.slice(0, 6);
-  return (
-    <Card sx={{ height: '100%' }}>
-      <CardHeader
-        title="Background jobs"
-        subheader={list.length ? `${active} active · ${failed} failed · ${list.length} in history` : 'Long-running work and its outcome'}
-        action={
-          <Button size="small" onClick={() => setOpen(true)} endIcon={<ArrowForwardRounded />}>
-            Open job center
-          </Button>
-        }
-      />
-      <CardContent sx={{ pt: 0 }}>
-        {shown.length === 0 ? (
-          <EmptyState dense icon={WorkHistoryOutlined} title="No jobs have run yet" description="Data generation, training and reports will run as background jobs; they show up here and in the Job center." />
-        ) : (
-          <Stack component="ul" sx={{ listStyle: 'none', m: 0, p: 0 }}>
-            {shown.map((j) => (
-              <Stack
-                component="li"
-                key={j.id}
-                direction="row"
-                spacing={2}
-                sx={{ py: 1.25, alignItems: 'center', '&:not(:last-of-type)': { borderBottom: 1, borderColor: 'divider' } }}
-              >
-                <Box sx={{ flex: 1, minWidth: 0 }}>
-                  <Typography variant="body2" sx={{ fontWeight: 600 }} noWrap>
-                    {humanizeKind(j.kind)}
-                  </Typography>
-                  <Typography variant="caption" color="text.secondary" noWrap component="div">
-                    {j.machine_id ?? 'No machine'} · {formatRelative(j.finished_at ?? j.started_at ?? j.created_at, now)}
-                  </Typography>
-                </Box>
-                <JobStatusChip status={j.status} />
-              </Stack>
-            ))}
-          </Stack>
-        )}
-      </CardContent>
-    </Card>
-  );
-}
-
-function InstallationCard() {
-  const doctor = useDoctor();
-  const d = doctor.data;
-  return (
-    <Card sx={{ height: '100%' }}>
-      <CardHeader
-        title="This installation"
-        subheader="Versions, storage and runtime libraries"
-        action={
-          <Button size="small" component={RouterLink} to="/system" endIcon={<ArrowForwardRounded />}>
-            Details
-          </Button>
-        }
-      />
-      <CardContent sx={{ pt: 0 }}>
-        {doctor.isLoading ? (
-          <RowsSkeleton rows={5} />
-        ) : doctor.isError ? (
-          <ErrorState error={doctor.error} what="load the system report" onRetry={() => void doctor.refetch()} />
-        ) : d ? (
-          <Stack spacing={1.25}>
-            <Row label="Version" value={d.commit && d.commit !== 'unknown' ? `${d.version} (${d.commit.slice(0, 7)})` : d.version} />
-            <Row label="Platform" value={`${d.os}/${d.arch}`} />
-            <Row label="Database" value={`schema v${d.schema_version} · ${d.tables.length} tables`} />
-            <Row label="Data folder" value={d.data_dir} mono />
-            <Divider sx={{ my: 0.5 }} />
-            {d.runtimes.map((r) => (
-              <Stack key={r.name} direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', gap: 1 }}>
-                <Typography variant="body2" color="text.secondary">
-                  {runtimeLabel(r.name)}
-                </Typography>
-                <StateChip label={r.loaded ? `Loaded${r.active_provider ? ` · ${r.active_provider}` : ''}` : 'Not loaded'} tone={r.loaded ? 'healthy' : 'critical'} />
-              </Stack>
-            ))}
-          </Stack>
-        ) : null}
-      </CardContent>
-    </Card>
-  );
-}
-
-function Row({ label, value, mono = false }: { label: string; value: string; mono?: boolean }) {
-  return (
-    <Stack direction="row" spacing={2} sx={{ justifyContent: 'space-between', minWidth: 0 }}>
-      <Typography variant="body2" color="text.secondary" sx={{ flexShrink: 0 }}>
-        {label}
-      </Typography>
-      <Typography variant="body2" className={mono ? 'mono' : undefined} sx={{ fontWeight: 500, textAlign: 'right', minWidth: 0, overflowWrap: 'anywhere' }} title={value}>
-        {value}
-      </Typography>
-    </Stack>
-  );
+/** Per machine, the progress of the job preparing it; and the bootstrap's overall state. */
+function preparingFrom(jobs: Job[]) {
+  const preparing: Record<string, Preparing> = {};
+  let running = 0;
+  let runningProgress = 0;
+  let total = 0;
+  for (const j of jobs) {
+    if (!isActive(j) || !j.machine_id) continue;
+    const prev = preparing[j.machine_id];
+    if (!prev || j.progress > prev.progress) preparing[j.machine_id] = { progress: j.progress, stage: j.stage || j.status };
+    if (j.kind === BOOTSTRAP_KIND) {
+      running++;
+      runningProgress += j.progress;
+    }
+  }
+  for (const j of jobs) if (j.kind === BOOTSTRAP_KIND) total++;
+  const progress = total ? runningProgress / total : 0;
+  return { preparing, bootstrap: { running, runningProgress, total: Math.max(total, running), progress } };
 }
