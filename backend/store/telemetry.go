@@ -315,10 +315,12 @@ func (s *Store) MachineHeads(ctx context.Context) ([]MachineHead, error) {
 	return out, rows.Err()
 }
 
-// ActiveModelVersions returns the active model version of every machine and task, in one query.
+// ActiveModelVersions returns the active model version of every machine and task, in one query,
+// without their metrics.
 func (s *Store) ActiveModelVersions(ctx context.Context) ([]ModelVersion, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+mvColumns+` FROM model_versions WHERE is_active = 1 AND machine_id IS NOT NULL
-		ORDER BY machine_id, model_type`)
+	// Metrics (kilobytes of JSON per version) are left out: a refresh runs this every time.
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, machine_id, model_type, version, file_path, '{}', trained_at, is_active
+		FROM model_versions WHERE is_active = 1 AND machine_id IS NOT NULL ORDER BY machine_id, model_type`)
 	if err != nil {
 		return nil, err
 	}
