@@ -38,12 +38,23 @@ func engines(b *testing.B) []string {
 }
 
 // BenchmarkPredictOne measures one live prediction (the latest row of one machine, with its
-// top-5 factors) per task and engine; it reports the 50th and 99th percentile latency.
+// top-5 factors) per task and engine, and for the ordinal health-state model; it reports the
+// 50th and 99th percentile latency.
 func BenchmarkPredictOne(b *testing.B) {
 	engs := engines(b)
 	buf := currentBuffer(seedData(b, testMachine, 3000, 2), 20)
+	type bench struct {
+		task     Task
+		families []string
+	}
+	var list []bench
 	for _, task := range Tasks {
-		m := trainedModel(b, task)
+		list = append(list, bench{task: task})
+	}
+	list = append(list, bench{Classification, []string{FamilyOrdinal}})
+	for _, bc := range list {
+		task := bc.task
+		m := trainedModel(b, task, bc.families...)
 		m.openSession()
 		for _, eng := range engs {
 			b.Run(fmt.Sprintf("%s-%s/%s", task, m.Manifest().Family, eng), func(b *testing.B) {

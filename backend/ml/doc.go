@@ -31,15 +31,24 @@
 // Fit trains every family of FitSpec.Families (DefaultFamilies), scores each on the validation
 // data and keeps the best; Manifest.Candidates lists them all with their scores and times.
 //
-//   - Classification: gradient-boosted trees (softmax, vector leaves), an MLP (64-32 ReLU) and
-//     multinomial logistic regression, ranked by validation macro-F1. The chosen model's
-//     logits are temperature-scaled on the validation data (the temperature is folded into
-//     the ONNX model), so Prediction.Confidence is a calibrated top-class probability.
+//   - Classification: gradient-boosted trees (softmax, vector leaves), an MLP (64-32 ReLU),
+//     multinomial logistic regression and, for ordered numeric classes such as the health
+//     state 0–3, an ordinal model, ranked by validation macro-F1. The ordinal model is
+//     regression trees on a severity value — FitSpec.Progress when given (SeedSpec: the
+//     simulated wear level "degradation", of which the health states are thresholds), else
+//     the class index — followed by a cumulative-logistic link, P(class ≥ k) = σ((v − t_k)/s),
+//     with cut points t_k from the training data and the scale s fitted on the validation
+//     data; the link is two dense layers after the trees, so it is one ONNX graph. The other
+//     families' logits are temperature-scaled on the validation data (the temperature is
+//     folded into the ONNX model), so Prediction.Confidence is a calibrated top-class
+//     probability either way.
 //   - RUL: trees, MLP and ridge regression on the standardized target, ranked by RMSE. The
-//     interval comes from validation residual quantiles per quartile of the predicted value
-//     (Mondrian split conformal, FitSpec.IntervalLevel, default 80 %). Predictions of a
-//     non-negative target are clipped at 0. Metrics put a training-mean and a ridge baseline
-//     side by side.
+//     interval is split conformal: quantiles of the validation residuals per quartile of the
+//     predicted value (Mondrian bins), at levels widened by the finite-sample factor
+//     (n+1)/n, for FitSpec.IntervalLevel (default 80 %). Only when the validation data has
+//     fewer than 400 rows are residuals of a grouped cross-validation over the training
+//     episodes added. Predictions of a non-negative target are clipped at 0. Metrics put a
+//     training-mean and a ridge baseline side by side.
 //   - Anomaly: trained on healthy rows only (Target == Normal; all rows without a Target).
 //     Candidates: RMS of per-feature healthy z-scores, the residual off the healthy principal
 //     subspace (PCA keeping 90/95/99 % of the variance), and an MLP autoencoder; all on

@@ -102,9 +102,17 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	if err != nil {
 		return nil, nil, err
 	}
+	// Recalibrate the severity scale on the validation data: v = a + b·o by least squares
+	// against the validation target. When the training rows are synthetic their wear signal
+	// is often attenuated, so the trees' values are squeezed towards the middle; real
+	// validation data stretches them back. (Skipped unless b comes out positive.)
+	a0, b0 := mean[0], std[0]
+	if a, b, ok := linearFit(raw, sva); ok && b > 0.2 && b < 5 {
+		a0, b0 = mean[0]+std[0]*a, std[0]*b
+	}
 	value := make([]float64, len(raw))
 	for i, o := range raw {
-		value[i] = mean[0] + std[0]*float64(o)
+		value[i] = a0 + b0*float64(o)
 	}
 	// Scale of the link: golden-section search of log s for the validation log loss.
 	probs := func(s float64) []float64 { return ordinalProbs(value, cuts, s) }
@@ -139,7 +147,7 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 		}
 	}
 	s := math.Exp((a + b) / 2)
-	h := &head{Kind: headTrees, Trees: &te, Post: ordinalLink(mean[0], std[0], cuts, s)}
+	h := &head{Kind: headTrees, Trees: &te, Post: ordinalLink(a0, b0, cuts, s)}
 	// Validation outputs through the head itself (what the model will predict).
 	out, _, err := h.eval(xva.X, xva.N)
 	if err != nil {
@@ -168,8 +176,8 @@ func ordinalProbs(value, cuts []float64, s float64) []float64 {
 	return out
 }
 
-// ordinalLink returns the dense layers from the standardized tree output o (value = mean +
-// std·o) to the K class probabilities: z_k = σ((value − t_k)/s), then P = z·D + e₀.
+// ordinalLink returns the dense layers from the tree output o (value = mean + std·o) to the
+// K class probabilities: z_k = σ((value − t_k)/s), then P = z·D + e₀.
 func ordinalLink(mean, std float64, cuts []float64, s float64) []onnxrt.Dense {
 	K := len(cuts) + 1
 	l1 := onnxrt.Dense{In: 1, Out: K - 1, W: make([]float32, K-1), B: make([]float32, K-1), Activation: onnxrt.Sigmoid}
@@ -184,4 +192,29 @@ func ordinalLink(mean, std float64, cuts []float64, s float64) []onnxrt.Dense {
 		l2.W[k*K+k+1] = 1
 	}
 	return []onnxrt.Dense{l1, l2}
+}
+
+// linearFit returns a, b minimising Σ (y − a − b·x)²; ok is false when x is constant.
+func linearFit(x []float32, y []float64) (a, b float64, ok bool) {
+	n := float64(len(x))
+	if n < 2 {
+		return 0, 0, false
+	}
+	var sx, sy float64
+	for i, v := range x {
+		sx += float64(v)
+		sy += y[i]
+	}
+	mx, my := sx/n, sy/n
+	var sxx, sxy float64
+	for i, v := range x {
+		dx := float64(v) - mx
+		sxx += dx * dx
+		sxy += dx * (y[i] - my)
+	}
+	if sxx < 1e-12 {
+		return 0, 0, false
+	}
+	b = sxy / sxx
+	return my - b*mx, b, true
 }
