@@ -26,9 +26,9 @@ import { LatestFactors, ModelCharts, ModelsInUse, PredictionLog, SensorsSection,
 export function MachineDetailPage() {
   const { id = '' } = useParams();
   const detail = useMachineDetail(id);
-  const versions = useVersions(id);
+  const versions = useVersions(id, detail.isSuccess);
   const timeline = useTimeline(id, detail.isSuccess);
-  const log = usePredictions(id, '', 100);
+  const log = usePredictions(id, '', 100, detail.isSuccess);
   const qc = useQueryClient();
   const { enqueueSnackbar } = useSnackbar();
   const run = useMutation({

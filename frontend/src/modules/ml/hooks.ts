@@ -21,15 +21,15 @@ export function useMachineDetail(id: string) {
   return useQuery({ queryKey: mlKeys.machine(id), queryFn: () => machines.get(id), enabled: id !== '', staleTime: 30_000 });
 }
 
-export function useVersions(id: string) {
-  return useQuery({ queryKey: mlKeys.versions(id), queryFn: () => models.versions(id), enabled: id !== '' });
+export function useVersions(id: string, enabled = true) {
+  return useQuery({ queryKey: mlKeys.versions(id), queryFn: () => models.versions(id), enabled: id !== '' && enabled });
 }
 
-export function usePredictions(id: string, task: Task | '' = '', limit = 200) {
+export function usePredictions(id: string, task: Task | '' = '', limit = 200, enabled = true) {
   return useQuery({
     queryKey: [...mlKeys.predictions(id, task), limit],
     queryFn: () => models.predictions(id, task, limit),
-    enabled: id !== '',
+    enabled: id !== '' && enabled,
     refetchInterval: 30_000,
   });
 }
