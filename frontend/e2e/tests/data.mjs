@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expectVisible, settle, setTheme, startServer, api } from '../harness.mjs';
+import { test, expectVisible, settle, setTheme, startServer, api, AXE } from '../harness.mjs';
 import { findBinary } from '../lib.mjs';
 
 const MACHINES = ['pump_grundfos_cr3_004', 'motor_siemens_1la7_001', 'fan_ebmpapst_w3g910_026'];
@@ -39,12 +39,22 @@ async function withServer(fn) {
   }
 }
 
+/** axe WCAG 2 AA on the page as it is now (with data: charts, tables, chips). */
+async function axe(page, where) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
+  });
+  if (violations.length) throw new Error(`axe, ${where}:\n    ${violations.join('\n    ')}`);
+}
+
 async function openTab(page, name) {
   await page.getByRole('tab', { name, exact: true }).click();
   await page.waitForFunction((n) => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent === n, name);
 }
 
-test('data explorer: seed data and the synthetic train set overlaid', async (t) => {
+test('data explorer: seed data and the synthetic train set overlaid, statistics and histograms', async (t) => {
   await withServer(async (srv) => {
     const { page } = t;
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -64,6 +74,7 @@ test('data explorer: seed data and the synthetic train set overlaid', async (t) 
       await setTheme(page, theme);
       await settle(page);
       await t.shot(`data-explorer-columns-${theme}`);
+      await axe(page, `explorer columns, ${theme}`);
     }
 
     // A column opens its overlaid histogram: two bar series sharing bins, and the overlap.
@@ -81,10 +92,19 @@ test('data explorer: seed data and the synthetic train set overlaid', async (t) 
       await settle(page);
       await page.waitForTimeout(400);
       await t.shot(`data-explorer-distributions-${theme}`);
+      await axe(page, `explorer distributions, ${theme}`);
     }
 
+  });
+});
+
+test('data explorer: sensor series with server-side zoom, correlations, raw rows', async (t) => {
+  await withServer(async (srv) => {
+    const { page } = t;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${srv.url}/#/data/explorer?m=${MACHINES[0]}&d=seed&c=train&tab=series`);
     // Time series of one episode of each, on hours since the episode start.
-    await openTab(page, 'Time series');
+    await expectVisible(page.getByRole('tab', { name: 'Time series', selected: true }), 'time series tab');
     await expectVisible(page.getByTestId('series-chart'), 'series chart');
     const ss = await page.getByTestId('series-summary').innerText();
     if (!/Showing [\d,]+ points of [\d,]+/.test(ss)) throw new Error(`series summary: ${ss}`);
@@ -95,7 +115,34 @@ test('data explorer: seed data and the synthetic train set overlaid', async (t) 
       await settle(page);
       await page.waitForTimeout(400);
       await t.shot(`data-explorer-series-${theme}`);
+      await axe(page, `explorer series, ${theme}`);
     }
+    // All 2,000 seed rows: the server downsamples to 1,500 points; zooming in fetches the
+    // visible range at full resolution.
+    await page.getByLabel('Episode of Seed (real)').click();
+    await page.getByRole('option', { name: 'All rows' }).click();
+    const seedLine = /Showing [\d,]+ points of/;
+    await page.waitForFunction(() => /All rows/.test(document.querySelector('#series-unit-a')?.textContent ?? ''));
+    await expectVisible(page.getByTestId('series-chart'), 'series chart, all rows');
+    if (!seedLine.test(await page.getByTestId('series-summary').innerText())) throw new Error('no series summary');
+    const box = await page.getByTestId('series-chart').boundingBox();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + 120);
+    for (let i = 0; i < 6; i++) {
+      await page.mouse.wheel(0, -300);
+      await page.waitForTimeout(60);
+    }
+    await page.waitForFunction(() => /in the zoomed range/.test(document.querySelector('[data-testid="series-summary"]')?.textContent ?? ''), null, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const m = /Showing ([\d,]+) points of ([\d,]+) in the zoomed range/.exec(document.querySelector('[data-testid="series-summary"]')?.textContent ?? '');
+        return m && m[1] === m[2];
+      },
+      null,
+      { timeout: 15_000 },
+    ).catch(async () => {
+      throw new Error(`zoomed series not at full resolution: ${await page.getByTestId('series-summary').innerText()}`);
+    });
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
 
     // Correlations side by side, and the raw rows one page at a time.
     await openTab(page, 'Correlation');
@@ -104,6 +151,7 @@ test('data explorer: seed data and the synthetic train set overlaid', async (t) 
     await settle(page);
     await page.waitForTimeout(400);
     await t.shot('data-explorer-correlation-light');
+    await axe(page, 'explorer correlation, light');
     await openTab(page, 'Rows');
     const rows = page.getByRole('table', { name: 'Rows of Seed (real)' });
     await expectVisible(rows, 'rows table');
@@ -113,6 +161,7 @@ test('data explorer: seed data and the synthetic train set overlaid', async (t) 
     await setTheme(page, 'dark');
     await settle(page);
     await t.shot('data-explorer-rows-dark');
+    await axe(page, 'explorer rows, dark');
   });
 });
 
@@ -135,6 +184,7 @@ test('batch operations: validate three machines, progress from job events', asyn
       await setTheme(page, theme);
       await settle(page);
       await t.shot(`batch-operations-setup-${theme}`);
+      await axe(page, `batch setup, ${theme}`);
     }
 
     await page.getByRole('button', { name: 'Run validation on 3 machines' }).click();
@@ -155,6 +205,7 @@ test('batch operations: validate three machines, progress from job events', asyn
       await setTheme(page, theme);
       await settle(page);
       await t.shot(`batch-operations-done-${theme}`);
+      await axe(page, `batch done, ${theme}`);
     }
 
     // A batch where machines are not ready: each one's failure is listed with its message.

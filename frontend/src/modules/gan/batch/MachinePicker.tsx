@@ -96,14 +96,13 @@ export function MachinePicker({
           Clear selection
         </Button>
       </Stack>
-      <TableContainer sx={{ maxHeight: 420, border: 1, borderColor: 'divider', borderRadius: 1.5 }}>
+      <TableContainer sx={{ maxHeight: 420, border: 1, borderColor: 'divider', borderRadius: 1.5 }} tabIndex={0} role="region" aria-label="Machines, scrollable">
         <Table size="small" stickyHeader aria-label="Machines">
           <TableHead>
             <TableRow>
               <TableCell padding="checkbox">
                 <Checkbox
                   checked={shown.length > 0 && shownSelected === shown.length}
-                  indeterminate={shownSelected > 0 && shownSelected < shown.length}
                   onChange={toggleAll}
                   disabled={disabled || shown.length === 0}
                   slotProps={{ input: { 'aria-label': shownSelected === shown.length ? 'Clear the shown machines' : 'Select all shown machines' } }}
@@ -133,7 +132,7 @@ export function MachinePicker({
                     <Typography variant="body2" sx={{ fontWeight: 600 }}>
                       {m.machine_id}
                     </Typography>
-                    <Typography variant="caption" color="text.secondary">
+                    <Typography variant="caption" color={sel.has(m.machine_id) ? 'text.primary' : 'text.secondary'}>
                       {m.name || `${m.manufacturer} ${m.model}`}
                       {!ready && op.needs ? ` · needs ${stageNoun(op.needs)} first` : ''}
                     </Typography>

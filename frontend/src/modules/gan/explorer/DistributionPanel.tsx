@@ -10,6 +10,7 @@ import Typography from '@mui/material/Typography';
 import { alpha, useTheme } from '@mui/material/styles';
 import { datasets, type DatasetInfo, type Histogram } from '../../../bridge';
 import { ErrorState } from '../../../components/ErrorState';
+import { visuallyHidden } from '../../../theme/theme';
 import { LazyEChart, type EChartOption } from '../../../components/charts/LazyEChart';
 import { explorerKeys } from './queries';
 import { datasetLabel, formatNumber, histogramColumns, histogramOverlap, histogramView } from './logic';
@@ -81,7 +82,6 @@ function SmallHistogram({ machineId, sets, column, onOpen }: { machineId: string
   return (
     <ButtonBase
       onClick={onOpen}
-      aria-label={`Open the distribution of ${column}`}
       sx={(t) => ({
         display: 'block',
         textAlign: 'left',
@@ -93,6 +93,9 @@ function SmallHistogram({ machineId, sets, column, onOpen }: { machineId: string
     >
       <Stack direction="row" sx={{ justifyContent: 'space-between', alignItems: 'baseline', gap: 1 }}>
         <Typography variant="subtitle2" component="span" noWrap>
+          <Box component="span" sx={visuallyHidden}>
+            Open the distribution of{' '}
+          </Box>
           {column}
           {q.data?.unit && (
             <Typography component="span" variant="caption" color="text.secondary">

@@ -57,7 +57,7 @@ export function RowsPanel({ machineId, a, b }: { machineId: string; a: DatasetIn
       ) : (
         <Box sx={{ position: 'relative' }}>
           {q.isFetching && <LinearProgress sx={{ position: 'absolute', top: 0, left: 0, right: 0, zIndex: 3 }} aria-label="Loading rows" />}
-          <TableContainer sx={{ maxHeight: 560 }}>
+          <TableContainer sx={{ maxHeight: 560 }} tabIndex={0} role="region" aria-label={`Rows of ${datasetLabel(d.kind)}, scrollable`}>
             <Table size="small" stickyHeader aria-label={`Rows of ${datasetLabel(d.kind)}`}>
               <TableHead>
                 <TableRow>

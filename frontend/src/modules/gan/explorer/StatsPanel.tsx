@@ -117,8 +117,8 @@ export function StatsPanel({
           : `Statistics of every column of ${datasetLabel(a.kind)}. `}
         Choose a column to see its distribution.
       </Typography>
-      <TableContainer sx={{ maxHeight: 640 }}>
-        <Table size="small" stickyHeader aria-label="Column statistics">
+      <TableContainer sx={{ maxHeight: 640 }} tabIndex={0} role="region" aria-label="Column statistics, scrollable">
+        <Table size="small" stickyHeader aria-label="Column statistics" sx={{ '& th': { whiteSpace: 'nowrap' } }}>
           <TableHead>
             <TableRow>
               {header('name', 'Column', 'left')}
@@ -140,7 +140,7 @@ export function StatsPanel({
               return (
                 <TableRow key={r.name} hover>
                   <TableCell sx={{ maxWidth: 260 }}>
-                    <Tooltip title={r.description || ''} placement="right" disableInteractive>
+                    <Tooltip title={r.description || ''} placement="right" disableInteractive describeChild>
                       <Box
                         component="button"
                         type="button"

@@ -140,7 +140,7 @@ export function statsRows(a: ColumnStats[], b?: ColumnStats[]): StatsRow[] {
   return a.map((s) => {
     const o = byName.get(s.name);
     let shift: number | null = null;
-    if (o && s.mean !== null && o.mean !== null && s.std !== null && s.std > 0 && s.type !== 'timestamp') shift = (o.mean - s.mean) / s.std;
+    if (o && s.mean !== null && o.mean !== null && s.std !== null && s.std > 0 && s.type !== 'timestamp' && s.meta.role !== 'id') shift = (o.mean - s.mean) / s.std;
     return {
       name: s.name,
       unit: s.meta.unit ?? '',

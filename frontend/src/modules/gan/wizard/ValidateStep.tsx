@@ -261,6 +261,9 @@ function HistogramPicker({ machineId, columns, scores }: { machineId: string; co
   );
 }
 
+/** health_state codes as the simulator writes them. */
+const HEALTH_NAMES: Record<string, string> = { '0': 'healthy', '1': 'degrading', '2': 'warning', '3': 'critical' };
+
 function TSTRSection({ v }: { v: Validation }) {
   const t = v.report.tstr;
   if (!t)
@@ -295,7 +298,7 @@ function TSTRSection({ v }: { v: Validation }) {
           <TableBody>
             {t.classes.map((c) => (
               <TableRow key={c.class}>
-                <TableCell>{c.class}</TableCell>
+                <TableCell>{t.target === 'health_state' && HEALTH_NAMES[c.class] ? `${c.class} · ${HEALTH_NAMES[c.class]}` : c.class}</TableCell>
                 <TableCell align="right">{c.support.toLocaleString()}</TableCell>
                 <TableCell align="right">{c.f1_real.toFixed(3)}</TableCell>
                 <TableCell align="right">{c.f1_synthetic.toFixed(3)}</TableCell>
