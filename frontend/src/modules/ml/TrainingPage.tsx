@@ -114,7 +114,7 @@ function RetrainForm({ machines, focus, onStarted }: { machines: Machine[]; focu
   const toggle = (k: Task) => setTasks((ts) => (ts.includes(k) ? ts.filter((x) => x !== k) : TASKS.filter((x) => x === k || ts.includes(x))));
   return (
     <Panel title="Retrain" subtitle="Each machine trains as one job; its synthetic sets are used when they exist, else its seed data." id="train-form">
-      <Stack direction={{ xs: 'column', lg: 'row' }} spacing={3} sx={{ alignItems: { lg: 'flex-start' } }}>
+      <Stack direction="row" useFlexGap sx={{ flexWrap: 'wrap', gap: 3, alignItems: 'flex-start' }}>
         <Autocomplete
           multiple
           disableCloseOnSelect
@@ -138,7 +138,7 @@ function RetrainForm({ machines, focus, onStarted }: { machines: Machine[]; focu
             );
           }}
           renderInput={(params) => <TextField {...params} label="Machines" placeholder={selected.length ? '' : 'Choose machines'} size="small" />}
-          sx={{ flex: 1, minWidth: 280 }}
+          sx={{ flex: '1 1 280px', minWidth: 260 }}
         />
         <Box component="fieldset" sx={{ border: 0, p: 0, m: 0 }}>
           <FormLabel component="legend" sx={{ fontSize: 13, mb: 0.5 }}>
@@ -156,7 +156,7 @@ function RetrainForm({ machines, focus, onStarted }: { machines: Machine[]; focu
           type="number"
           value={seed}
           onChange={(e) => setSeed(e.target.value.replace(/[^0-9]/g, ''))}
-          helperText="Same data and seed: the same model"
+          helperText="Same seed, same model"
           slotProps={{ htmlInput: { min: 1, step: 1 } }}
           sx={{ width: 170 }}
         />
@@ -165,7 +165,7 @@ function RetrainForm({ machines, focus, onStarted }: { machines: Machine[]; focu
           startIcon={<ModelTrainingOutlined />}
           disabled={selected.length === 0 || tasks.length === 0 || train.isPending}
           onClick={() => train.mutate()}
-          sx={{ alignSelf: { xs: 'flex-start', lg: 'center' }, whiteSpace: 'nowrap' }}
+          sx={{ mt: 0.25, flexShrink: 0, whiteSpace: 'nowrap' }}
         >
           {train.isPending ? 'Starting…' : `Train ${tasks.length * selected.length || ''} model${tasks.length * selected.length === 1 ? '' : 's'}`}
         </Button>

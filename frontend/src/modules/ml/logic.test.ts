@@ -136,6 +136,17 @@ describe('comparing a new version with the active one', () => {
     expect(by.ece!.verdict).toBe('worse'); // calibration error went up
   });
 
+  it('judges interval coverage by its distance to the nominal level', () => {
+    const rul = (coverage: number): Metrics => ({
+      task: 'rul',
+      rows: 10,
+      rul: { mae: 5, rmse: 7, nasa_score: 1, nasa_score_scaled: 2, interval_level: 0.8, coverage, mean_width: 20, baselines: [] },
+    });
+    const cov = (a: number, b: number) => compareMetrics(rul(a), rul(b)).find((r) => r.key === 'coverage')!.verdict;
+    expect(cov(0.78, 0.95)).toBe('better'); // less coverage, but closer to 80%
+    expect(cov(0.6, 0.75)).toBe('worse');
+  });
+
   it('marks metrics the active version lacks as new', () => {
     const rows = compareMetrics(cls(0.9, 0.9, 0.1), undefined);
     expect(rows.every((r) => r.verdict === 'new')).toBe(true);

@@ -117,6 +117,8 @@ export interface KeyMetric {
   format: 'percent' | 'number';
   /** A naive reference model's value, when the metrics carry one. */
   baseline?: number;
+  /** When set, closer to this value is better (interval coverage against its nominal level). */
+  target?: number;
   baselineName?: string;
 }
 
@@ -139,7 +141,7 @@ export function keyMetrics(m: Metrics | undefined | null): KeyMetric[] {
       { key: 'rmse', label: 'RMSE', value: r.rmse, higherIsBetter: false, format: 'number', baseline: mean?.rmse, baselineName: mean?.name },
       { key: 'mae', label: 'MAE', value: r.mae, higherIsBetter: false, format: 'number', baseline: mean?.mae, baselineName: mean?.name },
       { key: 'nasa', label: 'NASA score (scaled)', value: r.nasa_score_scaled, higherIsBetter: false, format: 'number', baseline: mean?.nasa_score_scaled, baselineName: mean?.name },
-      { key: 'coverage', label: `Interval coverage (nominal ${pct(r.interval_level, 0)})`, value: r.coverage, higherIsBetter: true, format: 'percent' },
+      { key: 'coverage', label: `Interval coverage (nominal ${pct(r.interval_level, 0)})`, value: r.coverage, higherIsBetter: true, format: 'percent', target: r.interval_level },
     ];
   }
   if (m.anomaly) {
@@ -157,7 +159,7 @@ export function keyMetrics(m: Metrics | undefined | null): KeyMetric[] {
     return [
       { key: 'mape', label: `MAPE (mean over ${f.horizon} steps)`, value: meanOf(f.mape), higherIsBetter: false, format: 'percent', baseline: meanOf(f.naive_mape), baselineName: 'last value' },
       { key: 'relative_mae', label: 'MAE relative to last value', value: meanOf(f.relative_mae), higherIsBetter: false, format: 'number' },
-      { key: 'coverage', label: `Interval coverage (nominal ${pct(f.interval_level, 0)})`, value: f.coverage, higherIsBetter: true, format: 'percent' },
+      { key: 'coverage', label: `Interval coverage (nominal ${pct(f.interval_level, 0)})`, value: f.coverage, higherIsBetter: true, format: 'percent', target: f.interval_level },
     ];
   }
   return [];
@@ -183,7 +185,11 @@ export function compareMetrics(candidate: Metrics | undefined | null, current: M
     if (c === undefined || !Number.isFinite(c) || !Number.isFinite(k.value)) return { ...k, current: c, verdict: 'new' as const };
     const delta = k.value - c;
     const tol = Math.max(Math.abs(c), Math.abs(k.value)) * 1e-3 + 1e-9;
-    const verdict = Math.abs(delta) <= tol ? 'same' : (delta > 0) === k.higherIsBetter ? 'better' : 'worse';
+    let verdict: MetricComparison['verdict'] = Math.abs(delta) <= tol ? 'same' : (delta > 0) === k.higherIsBetter ? 'better' : 'worse';
+    if (k.target !== undefined && verdict !== 'same') {
+      const gap = Math.abs(k.value - k.target) - Math.abs(c - k.target);
+      verdict = Math.abs(gap) <= tol ? 'same' : gap < 0 ? 'better' : 'worse';
+    }
     return { ...k, current: c, delta, verdict };
   });
 }
