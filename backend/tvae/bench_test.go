@@ -64,6 +64,7 @@ func BenchmarkTVAEFit(b *testing.B) {
 			o.Epochs = epochs
 			o.Precision = prec
 			var width int
+			cpu0 := processCPU()
 			for b.Loop() {
 				m, err := Fit(context.Background(), tb, o, nil)
 				if err != nil {
@@ -72,8 +73,11 @@ func BenchmarkTVAEFit(b *testing.B) {
 				width = m.Transformer.Width
 			}
 			sec := b.Elapsed().Seconds() / float64(b.N)
+			cpu := (processCPU() - cpu0) / float64(b.N)
 			flops := flopsPerRow(width, o) * float64(tb.NumRows()) * float64(epochs)
 			b.ReportMetric(sec, "s/fit")
+			b.ReportMetric(cpu, "cpu-s/fit")
+			b.ReportMetric(flops/cpu/1e9, "GFLOP/cpu-s")
 			b.ReportMetric(float64(epochs)/sec, "epochs/s")
 			b.ReportMetric(flops/sec/1e9, "GFLOP/s")
 			b.ReportMetric(float64(width), "width")
@@ -90,6 +94,7 @@ func BenchmarkTVAEFit(b *testing.B) {
 // encodes them.
 func BenchmarkTransform(b *testing.B) {
 	tb := benchTable(b, 100_000)
+	cpu0 := processCPU()
 	for b.Loop() {
 		tr, err := FitTransformer(context.Background(), tb, TransformOptions{Seed: 1})
 		if err != nil {
@@ -100,4 +105,6 @@ func BenchmarkTransform(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(tb.NumRows())*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/op")
+	b.ReportMetric((processCPU()-cpu0)/float64(b.N), "cpu-s/op")
 }
