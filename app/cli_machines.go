@@ -273,9 +273,11 @@ func (c *cli) fleetCommand() *cobra.Command {
 			}
 			defer core.Close()
 			start := time.Now()
-			st, err := (&Fleet{c: core}).Bootstrap(cmd.Context(), full)
+			var st BootstrapStatus
 			if s, only, ok := bootstrapOverride(cmd, full); ok {
 				st, err = (&Fleet{c: core}).bootstrapWith(cmd.Context(), s, only)
+			} else {
+				st, err = (&Fleet{c: core}).Bootstrap(cmd.Context(), full)
 			}
 			if err != nil {
 				return err

@@ -116,8 +116,11 @@ func (r Rules) Conditions(o Observation) []Condition {
 }
 
 func hours(h float64) string {
-	if h < 1 {
+	switch {
+	case h < 1:
 		return fmt.Sprintf("%.0f min", h*60)
+	case h >= 100:
+		return fmt.Sprintf("%.0f h", h)
 	}
 	return fmt.Sprintf("%.1f h", h)
 }

@@ -96,12 +96,15 @@ function AlertItem({ a, now, onAck, acking }: { a: Alert; now: number; onAck: ()
     >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 0 }}>
         <StateChip label={a.severity === 'critical' ? 'Critical' : 'Warning'} tone={a.severity} />
-        <Link component={RouterLink} to={`/machines/${a.machine_id}`} variant="body2" sx={{ fontWeight: 600, minWidth: 0 }} noWrap>
-          {a.machine_name || a.machine_id}
-        </Link>
+        <Typography variant="caption" color="text.secondary" sx={{ fontWeight: 600, textTransform: 'uppercase', letterSpacing: 0.4 }}>
+          {CAUSE_LABEL[a.cause]}
+        </Typography>
       </Stack>
+      <Link component={RouterLink} to={`/machines/${a.machine_id}`} variant="body2" sx={{ fontWeight: 600, minWidth: 0 }} noWrap>
+        {a.machine_name || a.machine_id}
+      </Link>
       <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
-        {CAUSE_LABEL[a.cause]}: {alertText(a)}
+        {alertText(a)}
       </Typography>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography variant="caption" color="text.secondary" sx={{ flex: 1 }} title={formatDateTime(a.raised_at)}>

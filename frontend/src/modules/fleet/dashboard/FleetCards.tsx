@@ -56,7 +56,6 @@ const FleetCard = memo(function FleetCard(props: {
     <ButtonBase
       onClick={onClick}
       aria-pressed={selected}
-      aria-label={`${label}: ${count} machine${count === 1 ? '' : 's'}, ${tr.delta === 0 ? 'no change' : `${tr.text}`} since the previous refresh. ${selected ? 'Showing only these; press to show all' : 'Press to show only these'}`}
       data-testid={`fleet-card-${status}`}
       sx={(t) => {
         const c = t.palette.status[status];
@@ -104,7 +103,8 @@ const FleetCard = memo(function FleetCard(props: {
           color: tr.delta === 0 ? t.palette.text.secondary : statusText(t, worse ? t.palette.status.critical : t.palette.status.healthy),
         })}
       >
-        {tr.arrow} {tr.text} <Box component="span" sx={{ color: 'text.secondary', fontWeight: 400 }}>since last refresh</Box>
+        <span aria-hidden>{tr.arrow} </span>
+        {tr.delta === 0 ? 'no change' : tr.text} <Box component="span" sx={{ color: 'text.secondary', fontWeight: 400 }}>since last refresh</Box>
       </Typography>
       <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
         {HELP[status]}

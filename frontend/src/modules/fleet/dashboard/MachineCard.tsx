@@ -12,7 +12,7 @@ import { statusText } from '../../../theme/theme';
 import { STATUS_LABEL, formatAge, formatRUL, formatValue, sensorLevel } from './logic';
 
 /** Height of a machine card in pixels (the windowed grid lays rows out by it). */
-export const CARD_HEIGHT = 232;
+export const CARD_HEIGHT = 244;
 
 /** Bootstrap or onboarding progress of a machine that is not ready yet. */
 export interface Preparing {
@@ -24,10 +24,12 @@ export interface MachineCardProps {
   m: MachineStatus;
   now: number;
   preparing?: Preparing;
+  /** Fixed height (CARD_HEIGHT), for the windowed grid. */
+  fixed?: boolean;
 }
 
 /** One machine: status dot (pulsing when critical), confidence, three key sensors, age, actions. */
-export const MachineCard = memo(function MachineCard({ m, now, preparing }: MachineCardProps) {
+export const MachineCard = memo(function MachineCard({ m, now, preparing, fixed = false }: MachineCardProps) {
   const label = STATUS_LABEL[m.status];
   const titleId = `machine-${m.id}-name`;
   return (
@@ -39,18 +41,23 @@ export const MachineCard = memo(function MachineCard({ m, now, preparing }: Mach
       data-machine={m.id}
       data-status={m.status}
       sx={(t) => ({
-        height: CARD_HEIGHT,
+        height: fixed ? CARD_HEIGHT : undefined,
+        minHeight: fixed ? undefined : m.ready ? CARD_HEIGHT : 150,
         boxSizing: 'border-box',
         display: 'flex',
         flexDirection: 'column',
         gap: 1,
         p: 2,
+        pl: 2.5,
         borderRadius: 3,
         bgcolor: 'background.paper',
         border: `1px solid ${t.palette.divider}`,
-        borderTop: `3px solid ${m.status === 'unknown' ? t.palette.divider : t.palette.status[m.status]}`,
+        // A status-coloured bar along the left edge, inside the rounded corners.
+        boxShadow: `inset 4px 0 0 ${m.status === 'unknown' ? t.palette.divider : t.palette.status[m.status]}`,
         transition: 'box-shadow 120ms ease',
-        '&:hover': { boxShadow: t.palette.mode === 'dark' ? '0 6px 16px rgba(0,0,0,0.35)' : '0 4px 12px rgba(15,23,42,0.1)' },
+        '&:hover': {
+          boxShadow: `inset 4px 0 0 ${m.status === 'unknown' ? t.palette.divider : t.palette.status[m.status]}, ${t.palette.mode === 'dark' ? '0 6px 16px rgba(0,0,0,0.35)' : '0 4px 12px rgba(15,23,42,0.1)'}`,
+        },
       })}
     >
       <Box sx={{ display: 'flex', alignItems: 'flex-start', gap: 1 }}>
@@ -149,10 +156,11 @@ export const MachineCard = memo(function MachineCard({ m, now, preparing }: Mach
         </Box>
       )}
 
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 0.5 }}>
-        <Typography variant="caption" color="text.secondary" sx={{ flex: 1, minWidth: 0 }} noWrap>
-          {m.updated_at ? `Updated ${formatAge(m.updated_at, now)}` : 'Not predicted yet'}
-        </Typography>
+      <Typography variant="caption" color="text.secondary" noWrap component="p">
+        {m.updated_at ? `Updated ${formatAge(m.updated_at, now)}` : 'Not predicted yet'}
+        {m.open_alerts > 0 ? ` · ${m.open_alerts} open alert${m.open_alerts === 1 ? '' : 's'}` : ''}
+      </Typography>
+      <Box sx={{ display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 0.5, mt: -0.5, mb: -0.5 }}>
         <Button size="small" component={RouterLink} to={`/machines/${m.id}`} endIcon={<OpenInNewRounded fontSize="small" />} aria-label={`Details of ${m.name}`}>
           Details
         </Button>
@@ -161,7 +169,7 @@ export const MachineCard = memo(function MachineCard({ m, now, preparing }: Mach
           component={RouterLink}
           to={`/assistant/explain?machine=${encodeURIComponent(m.id)}`}
           startIcon={<AutoAwesomeOutlined fontSize="small" />}
-          aria-label={`AI explanation for ${m.name}`}
+          aria-label={`AI Explain ${m.name}`}
           disabled={!m.ready}
         >
           AI Explain

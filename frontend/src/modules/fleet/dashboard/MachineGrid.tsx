@@ -5,7 +5,7 @@ import { gridWindow } from './logic';
 import { CARD_HEIGHT, MachineCard, type Preparing } from './MachineCard';
 
 const GAP = 16;
-const MIN_CARD = 290;
+const MIN_CARD = 270;
 /** Up to this many cards render in the normal page flow; more go into a windowed grid. */
 export const WINDOW_THRESHOLD = 60;
 
@@ -81,7 +81,7 @@ function WindowedGrid({ machines, now, preparing, label }: Omit<MachineGridProps
         sx={{ position: 'absolute', left: 0, right: 0, top: r * w.stride, display: 'grid', gap: `${GAP}px`, gridTemplateColumns: `repeat(${w.cols}, minmax(0, 1fr))` }}
       >
         {slice.map((m) => (
-          <MachineCard key={m.id} m={m} now={now} preparing={preparing[m.id]} />
+          <MachineCard key={m.id} m={m} now={now} preparing={preparing[m.id]} fixed />
         ))}
       </Box>,
     );

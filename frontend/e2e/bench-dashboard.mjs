@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// Dashboard benchmark (issue 10), against `pdmstudio serve` in headless Chromium:
+//  1. first render with the 26-machine fleet, from app start: the server process is started,
+//     the page opened, and the clock stops when all 26 machine cards are on screen (median of
+//     BENCH_RUNS cold starts, fresh browser profile each);
+//  2. 1,000 machines: the same page with Fleet.Overview / Fleet.Refresh answered with a
+//     synthetic 1,000-machine fleet (the backend side of a 1,000-machine refresh is measured
+//     by `go test ./backend/telemetry -bench FleetRefresh`): time to the first render, and time
+//     from "Refresh predictions now" to the grid showing the new statuses; and how many cards
+//     the windowed grid keeps mounted.
+// Prints one JSON document on stdout; progress on stderr.
+//   BENCH_DATA_DIR=/path/to/bootstrapped/dir PDMSTUDIO_BIN=... PDMSTUDIO_ASSETS_DIR=... node e2e/bench-dashboard.mjs
+// Without BENCH_DATA_DIR the 26 machines are bootstrapped first with the CLI's tiny settings
+// (several minutes on a 2-core machine).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findBinary, launchBrowser, startServer } from './lib.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS || 5);
+const log = (s) => process.stderr.write(`bench-dashboard: ${s}\n`);
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = Math.floor(s.length / 2);
+  return Math.round(s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2);
+};
+
+function prepareFleet(bin) {
+  const dir = mkdtempSync(join(tmpdir(), 'pdmstudio-bench-fleet-'));
+  if (process.env.BENCH_DATA_DIR) {
+    cpSync(process.env.BENCH_DATA_DIR, dir, { recursive: true });
+  } else {
+    log('bootstrapping the 26-machine fleet with tiny settings (minutes)…');
+    execFileSync(bin, ['--data-dir', dir, 'fleet', 'bootstrap', '--tiny', '--json'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 3_600_000 });
+  }
+  return dir;
+}
+
+async function firstRender26(bin, dir) {
+  const t0 = performance.now();
+  const server = await startServer({ bin, dataDir: dir });
+  const serverReady = performance.now() - t0;
+  const browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await browser.context.newPage();
+    const t1 = performance.now();
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="machine-card"][data-status]:not([data-status="unknown"])').length >= 26, null, { timeout: 60_000 });
+    const pageMs = performance.now() - t1;
+    const total = performance.now() - t0;
+    const inPage = await page.evaluate(() => performance.getEntriesByName('pdm:dashboard-ready')[0]?.startTime ?? null);
+    return { total_ms: total, server_ready_ms: serverReady, page_ms: pageMs, dashboard_mark_ms: inPage };
+  } finally {
+    await browser.dispose();
+    await server.dispose();
+  }
+}
+
+const STATUSES = ['healthy', 'degrading', 'warning', 'critical'];
+function syntheticOverview(n, shift) {
+  const machines = [];
+  const counts = { healthy: 0, degrading: 0, warning: 0, critical: 0, unknown: 0 };
+  const now = new Date().toISOString();
+  for (let i = 0; i < n; i++) {
+    const state = (i * 7 + shift) % 4 === 0 ? (i + shift) % 4 : i % 11 === 0 ? 2 : 0;
+    const status = STATUSES[state];
+    counts[status]++;
+    const id = `motor_bench_${String(i).padStart(4, '0')}`;
+    machines.push({
+      id, name: `Bench motor ${i}`, type: 'motor', manufacturer: 'Siemens', model: '1LA7 163-4AA60', site: ['Hamburg Plant', 'Lyon Works', 'Ostrava Plant'][i % 3], line: 'Line 1',
+      stage: 'models', ready: true, status, health_state: state, confidence: 0.5 + ((i * 37 + shift) % 50) / 100,
+      rul: 1 + ((i * 13 + shift) % 80) / 10, rul_low: 0.5, rul_high: 12, anomaly_score: 0.2, anomaly_threshold: 0.9,
+      key_sensors: [
+        { name: 'bearing_temp_de', unit: '°C', value: 40 + ((i + shift) % 50), warning: 85, trip: 95 },
+        { name: 'vibration_de', unit: 'mm/s', value: 1 + ((i + shift) % 30) / 10, warning: 3.5, trip: 7.1 },
+        { name: 'current', unit: 'A', value: 15 + ((i * 3 + shift) % 10), warning: 31.9, trip: 34.8 },
+      ],
+      updated_at: now, source: 'test', open_alerts: 0,
+    });
+  }
+  return { machines, counts, previous_counts: counts, refreshed_at: now, interval_s: 30, paused: false, rul_unit: 'hours', refreshes: shift + 1, refresh_ms: 0, running: true };
+}
+
+async function fleet1000(server) {
+  const browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await browser.context.newPage();
+    let shift = 0;
+    const reply = (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ result: syntheticOverview(1000, shift) }) });
+    await page.route('**/api/call/Fleet/Overview', reply);
+    await page.route('**/api/call/Fleet/Refresh', reply);
+    await page.route('**/api/call/Fleet/Alerts', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"result":[]}' }));
+    const t0 = performance.now();
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid="machine-grid"][data-windowed="true"] [data-testid="machine-card"]', { timeout: 60_000 });
+    const first = performance.now() - t0;
+    const mounted = await page.locator('[data-testid="machine-card"]').count();
+    const refreshes = [];
+    for (let i = 0; i < RUNS; i++) {
+      shift = i + 1;
+      const expected = syntheticOverview(1000, shift).counts.critical;
+      const t1 = performance.now();
+      await page.getByRole('button', { name: 'Refresh predictions now' }).click();
+      await page.waitForFunction((n) => document.querySelector('[data-testid="fleet-count-critical"]')?.dataset.value === String(n) && !document.querySelector('[aria-label="Refreshing"]'), expected, { timeout: 30_000 });
+      // …and the grid re-sorted to the new statuses (worst first).
+      await page.waitForFunction(() => document.querySelector('[data-testid="machine-card"]')?.dataset.status === 'critical', null, { timeout: 30_000 });
+      refreshes.push(performance.now() - t1);
+      await page.waitForTimeout(300);
+    }
+    // Scrolling the grid mounts other rows, not more of them.
+    await page.locator('[data-testid="machine-grid"]').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await page.waitForTimeout(300);
+    const mountedAfterScroll = await page.locator('[data-testid="machine-card"]').count();
+    return { first_render_ms: first, refresh_ms_samples: refreshes.map(Math.round), refresh_ms_median: median(refreshes), cards_mounted: mounted, cards_mounted_after_scroll: mountedAfterScroll };
+  } finally {
+    await browser.dispose();
+  }
+}
+
+async function main() {
+  const bin = findBinary();
+  const dir = prepareFleet(bin);
+  const runs = [];
+  try {
+    await firstRender26(bin, dir); // warm the OS file cache, not counted
+    for (let i = 0; i < RUNS; i++) {
+      const r = await firstRender26(bin, dir);
+      runs.push(r);
+      log(`26 machines, run ${i + 1}/${RUNS}: ${Math.round(r.total_ms)} ms from process start (server ready ${Math.round(r.server_ready_ms)} ms, page ${Math.round(r.page_ms)} ms)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const server = await startServer({ bin });
+  let big;
+  try {
+    big = await fleet1000(server);
+    log(`1000 machines: first render ${Math.round(big.first_render_ms)} ms, refresh median ${big.refresh_ms_median} ms, ${big.cards_mounted} cards mounted`);
+  } finally {
+    await server.dispose();
+  }
+  const total = median(runs.map((r) => r.total_ms));
+  const result = {
+    benchmark: 'ui-dashboard',
+    when: new Date().toISOString(),
+    runs: RUNS,
+    browser: 'chromium headless (software rendering), fresh profile per run, 1440×900',
+    fleet26: {
+      from_process_start_ms_median: total,
+      server_ready_ms_median: median(runs.map((r) => r.server_ready_ms)),
+      page_to_26_cards_ms_median: median(runs.map((r) => r.page_ms)),
+      dashboard_mark_ms_median: median(runs.map((r) => r.dashboard_mark_ms)),
+      samples_from_process_start_ms: runs.map((r) => Math.round(r.total_ms)),
+      target_ms: 1500,
+      target_met: total !== null && total < 1500,
+    },
+    fleet1000_render: { ...big, first_render_ms: Math.round(big.first_render_ms) },
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
