@@ -23,7 +23,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { formatDateTime, formatShortTime } from '../../lib/format';
 import { MachinePicker, NoMachines, NoModels, Panel, PredictionSummary } from './components';
 import { FactorsChart } from './charts/MetricCharts';
-import { PredictionHistoryChart } from './charts/SeriesCharts';
+import { ForecastChart, PredictionHistoryChart } from './charts/SeriesCharts';
 import { useMachineList, usePredictions, useSelectedMachine, useTimeline, useVersions } from './hooks';
 import { activeVersions, factorValue, formatRUL, historySeries, num, pct, stateName, TASK_LABELS } from './logic';
 
@@ -163,7 +163,37 @@ export function PredictionsPage() {
                 })()}
               </Panel>
             </Box>
-            <Panel title="History" subtitle={`${points.length} logged ${TASK_LABELS[task].toLowerCase()} predictions of this machine`} id="pred-history">
+            {task === 'forecast' && current?.prediction_result?.forecast && current.prediction_result.forecast.length > 0 && (
+              <Panel
+                title="Forecast with intervals"
+                subtitle={current.id === rows[0]?.id && timeline.data ? 'The latest readings, then the forecast of the next steps' : 'The forecast of the next steps from the selected prediction'}
+                id="pred-forecast"
+              >
+                <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', lg: 'repeat(auto-fit, minmax(320px, 1fr))' } }}>
+                  {current.prediction_result.forecast.map((f) => {
+                    const latest = current.id === rows[0]?.id && timeline.data;
+                    return (
+                      <Box key={f.sensor} sx={{ minWidth: 0 }}>
+                        <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                          {f.sensor}{' '}
+                          <Typography component="span" variant="caption" color="text.secondary">
+                            {f.unit}
+                          </Typography>
+                        </Typography>
+                        <ForecastChart
+                          x={latest ? timeline.data!.time : []}
+                          recent={latest ? timeline.data!.sensors.find((s) => s.name === f.sensor) : undefined}
+                          forecast={f}
+                          stepSeconds={stepSeconds}
+                          height={200}
+                        />
+                      </Box>
+                    );
+                  })}
+                </Box>
+              </Panel>
+            )}
+            <Panel title="History" subtitle={`${points.length} logged ${TASK_LABELS[task].toLowerCase()} prediction${points.length === 1 ? '' : 's'} of this machine`} id="pred-history">
               {history.isError ? (
                 <ErrorState error={history.error} what="load the prediction history" onRetry={() => void history.refetch()} />
               ) : points.length === 0 ? (
