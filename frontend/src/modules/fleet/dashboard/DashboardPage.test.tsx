@@ -54,7 +54,7 @@ describe('Dashboard', () => {
       'Fleet.Bootstrap': () => ({ jobs: [], machines: 26 }),
     });
     renderApp('/');
-    expect(await screen.findByText('No machines yet')).toBeInTheDocument();
+    expect(await screen.findByText('No machines yet', {}, { timeout: 20_000 })).toBeInTheDocument();
     expect(screen.queryByTestId('fleet-count-healthy')).not.toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Bootstrap the demo fleet' }));
     await waitFor(() => expect(fake.call).toHaveBeenCalledWith('Fleet', 'Bootstrap', [false]));
@@ -72,8 +72,8 @@ describe('Dashboard', () => {
       },
     });
     renderApp('/');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
-    await waitFor(() => expect(screen.getAllByTestId('machine-card')).toHaveLength(4));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' }, { timeout: 20_000 })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getAllByTestId('machine-card')).toHaveLength(4), { timeout: 20_000 });
     expect(screen.getByTestId('fleet-count-critical')).toHaveAttribute('data-value', '1');
     const critical = screen.getByTestId('fleet-card-critical');
     expect(critical).toHaveAccessibleName(/^Critical .*\+1 since last refresh/);
