@@ -47,6 +47,7 @@ export function MachinePicker({
   const [type, setType] = useState('');
   const types = useMemo(() => [...new Set(machines.map((m) => m.machine_type))].sort(), [machines]);
   const shown = useMemo(() => filterMachines(machines, text, type), [machines, text, type]);
+  const ready = useMemo(() => machines.filter((m) => !op.needs || stageDone(m, op.needs)), [machines, op]);
   const sel = new Set(selected);
   const shownSelected = shown.filter((m) => sel.has(m.machine_id)).length;
   const toggleAll = () => {
@@ -92,6 +93,11 @@ export function MachinePicker({
         <Typography variant="body2" color="text.secondary" sx={{ flexShrink: 0 }} aria-live="polite" data-testid="selected-count">
           {selected.length} of {machines.length} selected
         </Typography>
+        {op.needs && (
+          <Button size="small" onClick={() => onChange(ready.map((m) => m.machine_id))} disabled={disabled || ready.length === 0} sx={{ flexShrink: 0 }}>
+            Select the {ready.length} ready
+          </Button>
+        )}
         <Button size="small" onClick={() => onChange([])} disabled={disabled || selected.length === 0} sx={{ flexShrink: 0 }}>
           Clear selection
         </Button>

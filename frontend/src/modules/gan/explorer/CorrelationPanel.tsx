@@ -78,7 +78,7 @@ export function CorrelationPanel({ machineId, a, b }: { machineId: string; a: Da
   const qb = useCorrelation(machineId, b);
   const err = qa.error ?? qb.error;
   if (err) return <ErrorState error={err} what="compute the correlations" />;
-  if (!qa.data || (b && !qb.data)) return <Skeleton variant="rounded" height={420} aria-label="Computing correlations" />;
+  if (!qa.data || (b && !qb.data)) return <Skeleton variant="rounded" height={420} role="status" aria-label="Computing correlations" />;
   return (
     <Stack spacing={2}>
       <Typography variant="body2" color="text.secondary">

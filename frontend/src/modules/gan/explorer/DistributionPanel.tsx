@@ -185,7 +185,7 @@ export function DistributionPanel({
         ) : q.data ? (
           <HistogramChart h={q.data} names={sets.map((s) => s.kind)} height={340} />
         ) : (
-          <Skeleton variant="rounded" height={340} aria-label="Computing the histogram" />
+          <Skeleton variant="rounded" height={340} role="status" aria-label="Computing the histogram" />
         )}
       </Box>
       {sensors.length > 1 && (

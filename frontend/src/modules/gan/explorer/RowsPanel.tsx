@@ -53,7 +53,7 @@ export function RowsPanel({ machineId, a, b }: { machineId: string; a: DatasetIn
       {q.isError ? (
         <ErrorState error={q.error} what="read the rows" onRetry={() => void q.refetch()} />
       ) : !q.data ? (
-        <Skeleton variant="rounded" height={420} aria-label="Loading rows" />
+        <Skeleton variant="rounded" height={420} role="status" aria-label="Loading rows" />
       ) : (
         <Box sx={{ position: 'relative' }}>
           {q.isFetching && <LinearProgress sx={{ position: 'absolute', top: 0, left: 0, right: 0, zIndex: 3 }} aria-label="Loading rows" />}

@@ -253,7 +253,7 @@ export function SeriesPanel({ machine, a, b, sensors, unit, unitB, onChange }: S
       {error ? (
         <ErrorState error={error} what="load the sensor series" />
       ) : loading ? (
-        <Skeleton variant="rounded" height={height} aria-label="Loading the sensor series" />
+        <Skeleton variant="rounded" height={height} role="status" aria-label="Loading the sensor series" />
       ) : (
         <Box data-testid="series-chart">
           <LazyInteractiveEChart

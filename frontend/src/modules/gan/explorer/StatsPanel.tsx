@@ -91,7 +91,7 @@ export function StatsPanel({
 
   if (qa.isError) return <ErrorState error={qa.error} what={`compute the statistics of ${a.kind}`} onRetry={() => void qa.refetch()} />;
   if (qb.isError) return <ErrorState error={qb.error} what={`compute the statistics of ${b?.kind}`} onRetry={() => void qb.refetch()} />;
-  if (!qa.data || (b && !qb.data)) return <Skeleton variant="rounded" height={420} aria-label="Computing statistics" />;
+  if (!qa.data || (b && !qb.data)) return <Skeleton variant="rounded" height={420} role="status" aria-label="Computing statistics" />;
 
   const compare = !!b;
   const header = (key: SortKey, label: string, align: 'left' | 'right' = 'right') => (
