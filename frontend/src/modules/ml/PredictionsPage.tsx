@@ -163,33 +163,24 @@ export function PredictionsPage() {
                 })()}
               </Panel>
             </Box>
-            {task === 'forecast' && current?.prediction_result?.forecast && current.prediction_result.forecast.length > 0 && (
+            {task === 'forecast' && timeline.data?.forecast?.sensors && timeline.data.forecast.sensors.length > 0 && (
               <Panel
-                title="Forecast with intervals"
-                subtitle={current.id === rows[0]?.id && timeline.data ? 'The latest readings, then the forecast of the next steps' : 'The forecast of the next steps from the selected prediction'}
+                title="Forecast from the latest readings"
+                subtitle={`The machine's current readings, then the forecast of the next steps with intervals (model ${timeline.data.forecast.version}, not logged)`}
                 id="pred-forecast"
               >
                 <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', lg: 'repeat(auto-fit, minmax(320px, 1fr))' } }}>
-                  {current.prediction_result.forecast.map((f) => {
-                    const latest = current.id === rows[0]?.id && timeline.data;
-                    return (
-                      <Box key={f.sensor} sx={{ minWidth: 0 }}>
-                        <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                          {f.sensor}{' '}
-                          <Typography component="span" variant="caption" color="text.secondary">
-                            {f.unit}
-                          </Typography>
+                  {timeline.data.forecast.sensors.map((f) => (
+                    <Box key={f.sensor} sx={{ minWidth: 0 }}>
+                      <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                        {f.sensor}{' '}
+                        <Typography component="span" variant="caption" color="text.secondary">
+                          {f.unit}
                         </Typography>
-                        <ForecastChart
-                          x={latest ? timeline.data!.time : []}
-                          recent={latest ? timeline.data!.sensors.find((s) => s.name === f.sensor) : undefined}
-                          forecast={f}
-                          stepSeconds={stepSeconds}
-                          height={200}
-                        />
-                      </Box>
-                    );
-                  })}
+                      </Typography>
+                      <ForecastChart x={timeline.data!.time} recent={timeline.data!.sensors.find((s) => s.name === f.sensor)} forecast={f} stepSeconds={stepSeconds} height={200} />
+                    </Box>
+                  ))}
                 </Box>
               </Panel>
             )}
