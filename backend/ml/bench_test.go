@@ -140,6 +140,7 @@ func BenchmarkFleetPredict(b *testing.B) {
 		}
 		b.Run(eng, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
+			cpu0 := processCPU()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				t0 := time.Now()
@@ -152,6 +153,8 @@ func BenchmarkFleetPredict(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			// CPU time per batch (all threads): steadier than wall time under shared load.
+			b.ReportMetric((processCPU()-cpu0)*1000/float64(b.N), "cpu-ms/op")
 			b.ReportMetric(float64(len(items)), "predictions/op")
 			reportPercentiles(b, lat)
 		})
@@ -165,6 +168,7 @@ func BenchmarkTrainMachine(b *testing.B) {
 	keys := keySensors(b, testMachine)
 	for i := 0; i < b.N; i++ {
 		var total time.Duration
+		cpu0 := processCPU()
 		for _, task := range Tasks {
 			t0 := time.Now()
 			if _, err := Fit(context.Background(), SeedSpec(task, train, nil, keys), nil); err != nil {
@@ -175,5 +179,7 @@ func BenchmarkTrainMachine(b *testing.B) {
 			b.ReportMetric(d.Seconds(), string(task)+"-s")
 		}
 		b.ReportMetric(total.Seconds(), "four-models-s")
+		// CPU time (all threads): steadier than wall time on an oversubscribed machine.
+		b.ReportMetric(processCPU()-cpu0, "four-models-cpu-s")
 	}
 }
