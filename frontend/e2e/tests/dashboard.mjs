@@ -99,7 +99,7 @@ test('dashboard shows the bootstrapped fleet: counts, filter by status, acknowle
     await card.click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="machine-card"]').length === 26, null, { timeout: 10_000 });
     // The status menu filters too.
-    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('combobox', { name: /^Status/ }).click();
     await page.getByRole('option', { name: 'Not ready' }).click();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="machine-card"]').length === n, 26 - READY.length, { timeout: 10_000 });
     if ((await cardStatuses(page)).some((s) => s !== 'unknown')) throw new Error('status menu filter shows other statuses');
