@@ -386,6 +386,8 @@ func TestFitBadInput(t *testing.T) {
 		{"forecast unknown sensor", func() FitSpec { return SeedSpec(Forecast, train, nil, []string{"torque"}) }, "sensors"},
 		{"forecast text sensor", func() FitSpec { return SeedSpec(Forecast, train, nil, []string{"regime"}) }, "sensors"},
 		{"family of another task", func() FitSpec { s := SeedSpec(RUL, train, nil, nil); s.Families = []string{FamilyPCA}; return s }, "families"},
+		{"unknown progress", func() FitSpec { s := SeedSpec(Classification, train, nil, nil); s.Progress = "wear"; return s }, "progress"},
+		{"progress is text", func() FitSpec { s := SeedSpec(Classification, train, nil, nil); s.Progress = "regime"; return s }, "progress"},
 		{"interval level", func() FitSpec { s := SeedSpec(RUL, train, nil, nil); s.IntervalLevel = 1.5; return s }, "interval_level"},
 		{"false alarm rate", func() FitSpec { s := SeedSpec(Anomaly, train, nil, nil); s.FalseAlarmRate = 0.9; return s }, "false_alarm_rate"},
 		{"one class", func() FitSpec {
