@@ -162,6 +162,11 @@ test('predictions, model performance and feature importance pages with a trained
     await openTab(page, 'Health state');
     await chartsDrawn(page, 2);
     await bothThemes(t, 'ml-predictions-state', false, ['dark']);
+    await openTab(page, 'Forecast');
+    await expectVisible(page.getByRole('heading', { level: 2, name: 'Forecast from the latest readings' }), 'forecast panel');
+    await expectVisible(page.getByRole('img', { name: /^bearing_temp_de: the last readings and the forecast of the next \d+ steps with a 80% interval/ }), 'forecast chart');
+    await chartsDrawn(page, 3);
+    await bothThemes(t, 'ml-predictions-forecast', false, ['light']);
 
     // Model Performance: each task's plots.
     await page.goto(`${srv.url}/#/ml/performance?machine=${ID}`);
