@@ -5,21 +5,43 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, api, startServer, expectVisible, settle, setTheme, currentTheme } from '../harness.mjs';
+import { test, api, startServer, expectVisible, settle, setTheme, currentTheme, AXE } from '../harness.mjs';
 
-/** Screenshots in the current theme and the other one, then back. */
+/** Fails on WCAG 2 AA violations (axe) of the page as it is now. */
+async function axe(page, where) {
+  await page.addScriptTag({ path: AXE });
+  const v = await page.evaluate(async () => {
+    // The page's own content and its dialogs; the shell is checked by shell.mjs.
+    const include = [...document.querySelectorAll('main, [role="dialog"]')];
+    const r = await window.axe.run({ include }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((x) => `${x.id} (${x.impact}): ${x.help} — ${x.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
+  });
+  if (v.length) throw new Error(`${where}: accessibility violations:\n    ${v.join('\n    ')}`);
+}
+
+/** Screenshots in the current theme and the other one (each checked with axe), then back. */
 async function shots(page, shot, name) {
   await settle(page);
   const first = await currentTheme(page);
   const other = first === 'dark' ? 'light' : 'dark';
   await page.mouse.move(0, 0); // no tooltip left over from the theme button
   await shot(`${name}-${first}`);
+  await axe(page, `${name} (${first})`);
   await setTheme(page, other);
   await page.mouse.move(0, 0);
   await settle(page);
   await page.waitForTimeout(350); // charts repaint in the new palette
   await shot(`${name}-${other}`);
+  await axe(page, `${name} (${other})`);
   await setTheme(page, first);
+}
+
+/** One screenshot in the current theme, optionally checked with axe. */
+async function shotOne(page, shot, name, check = false) {
+  await settle(page);
+  await page.mouse.move(0, 0);
+  await shot(`${name}-${await currentTheme(page)}`);
+  if (check) await axe(page, name);
 }
 
 async function withServer(fn) {
@@ -47,7 +69,7 @@ test('wizard: a new machine from a template through all five steps to the valida
     await setTheme(page, 'dark');
     await expectVisible(page.getByRole('heading', { level: 1, name: 'New Machine' }), 'wizard heading');
     await expectVisible(page.getByRole('radio', { name: /Electric motor/ }), 'template picker');
-    await shots(page, shot, 'wizard-0-start');
+    await shotOne(page, shot, 'wizard-0-start');
 
     // Step 1: the motor template, with a free machine id filled in, valid as it stands.
     await page.getByRole('radio', { name: /Electric motor/ }).click();
@@ -59,7 +81,7 @@ test('wizard: a new machine from a template through all five steps to the valida
     await fill(page, 'Site', 'E2E Plant');
     await fill(page, 'Line / area', 'Line 7');
     await expectVisible(page.getByText('The profile is valid.'), 'still valid after edits', 20_000);
-    await shots(page, shot, 'wizard-1-profile');
+    await shotOne(page, shot, 'wizard-1-profile', true);
     await page.getByRole('button', { name: 'Create machine and continue' }).click();
 
     // Step 2: seed data, small.
@@ -70,7 +92,7 @@ test('wizard: a new machine from a template through all five steps to the valida
     await expectVisible(page.getByRole('button', { name: 'Continue to TVAE training' }), 'seed done', 60_000);
     await expectVisible(page.getByRole('img', { name: /^Sensors .* over episode 1 of the seed data/ }), 'episode chart', 30_000);
     await expectVisible(page.getByText('1,000', { exact: true }), 'row count 1,000');
-    await shots(page, shot, 'wizard-2-seed');
+    await shotOne(page, shot, 'wizard-2-seed');
     await page.getByRole('button', { name: 'Continue to TVAE training' }).click();
 
     // Step 3: a short training to the end.
@@ -80,7 +102,7 @@ test('wizard: a new machine from a template through all five steps to the valida
     await page.getByRole('button', { name: 'Start training' }).click();
     await expectVisible(page.getByRole('button', { name: 'Continue to synthetic data' }), 'training done', 90_000);
     await expectVisible(page.getByText('5 / 5', { exact: true }), 'epoch 5 / 5');
-    await shots(page, shot, 'wizard-3-training-done');
+    await shotOne(page, shot, 'wizard-3-training-done');
     await page.getByRole('button', { name: 'Continue to synthetic data' }).click();
 
     // Step 4: small synthetic sets.
@@ -92,7 +114,7 @@ test('wizard: a new machine from a template through all five steps to the valida
     await expectVisible(page.getByRole('button', { name: 'Continue to validation' }), 'generation done', 60_000);
     const files = page.getByRole('table', { name: 'Dataset files' });
     await expectVisible(files.getByRole('cell', { name: '600', exact: true }), 'train row count');
-    await shots(page, shot, 'wizard-4-synthetic');
+    await shotOne(page, shot, 'wizard-4-synthetic');
     await page.getByRole('button', { name: 'Continue to validation' }).click();
 
     // Step 5: the quality report.
@@ -107,13 +129,62 @@ test('wizard: a new machine from a template through all five steps to the valida
     const v = await api(srv.url, 'Onboarding', 'Validation', [id]);
     const verdict = page.getByTestId('validation-verdict');
     await expectVisible(verdict.getByText(v.passed ? /^Passed/ : 'Below the quality threshold'), 'verdict matches the backend');
-    await shots(page, shot, 'wizard-5-validation');
+    await shotOne(page, shot, 'wizard-5-validation', true);
 
     // The stage reached is on the machines page too; the URL resumes at the report.
     const list = await api(srv.url, 'Machines', 'List');
     if (list[0]?.stage !== 'validated') throw new Error(`machine stage is ${list[0]?.stage}, want validated`);
     await page.goto(`${srv.url}/#/machines/new?machine=${id}`);
     await expectVisible(page.getByTestId('validation-report'), 'resumes at the report');
+  });
+});
+
+test('wizard: every step of an onboarded machine in the light theme (screenshots, axe)', async ({ page, shot }) => {
+  await withServer(async (srv) => {
+    const p = await api(srv.url, 'Templates', 'Get', ['pump']);
+    const id = 'pump_review_001';
+    p.machine_id = id;
+    await api(srv.url, 'Machines', 'Create', [p]);
+    const wait = async (job) => {
+      for (let i = 0; i < 600; i++) {
+        const j = await api(srv.url, 'Jobs', 'Get', [job.id]);
+        if (j.status === 'succeeded') return;
+        if (j.status !== 'running' && j.status !== 'queued') throw new Error(`${j.kind} ${j.status}: ${j.error}`);
+        await page.waitForTimeout(250);
+      }
+      throw new Error(`${job.kind} did not finish`);
+    };
+    await wait(await api(srv.url, 'Onboarding', 'Seed', [id, { samples: 1000, seed: 5 }]));
+    await wait(await api(srv.url, 'Onboarding', 'Train', [id, { epochs: 5, batch_size: 200 }]));
+    await wait(await api(srv.url, 'Onboarding', 'Generate', [id, { train: 600, val: 200, test: 200 }]));
+    await wait(await api(srv.url, 'Onboarding', 'Validate', [id]));
+
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${srv.url}/#/machines/new?machine=${id}`);
+    await setTheme(page, 'light');
+    await expectVisible(page.getByTestId('validation-report'), 'resumes at the report');
+    const views = [
+      ['wizard-1-profile-edit', 'Step 1 of 5 · Profile', () => page.getByText('The profile is valid.')],
+      ['wizard-2-seed', 'Step 2 of 5 · Seed data', () => page.getByRole('img', { name: /^Sensors / })],
+      ['wizard-3-training-done', 'Step 3 of 5 · TVAE training', () => page.getByRole('img', { name: /^Training loss over/ })],
+      ['wizard-4-synthetic', 'Step 4 of 5 · Synthetic data', () => page.getByRole('table', { name: 'Dataset files' })],
+      ['wizard-5-validation', 'Step 5 of 5 · Validation', () => page.getByRole('img', { name: /^Histogram of/ })],
+    ];
+    for (const [i, [name, heading, ready]] of views.entries()) {
+      await page.goto(`${srv.url}/#/machines/new?machine=${id}&step=${i}`);
+      await expectVisible(page.getByRole('heading', { name: heading }), heading);
+      await expectVisible(ready(), `${name} content`, 30_000);
+      await shotOne(page, shot, name, true);
+    }
+    // The machines page with a fully onboarded machine, and the dark theme's report checked too.
+    await page.goto(`${srv.url}/#/machines`);
+    await expectVisible(page.getByText('Validated done'), 'validated caption');
+    await shotOne(page, shot, 'machines-page-onboarded', true);
+    await setTheme(page, 'dark');
+    await shotOne(page, shot, 'machines-page-onboarded', true);
+    await page.goto(`${srv.url}/#/machines/new?machine=${id}&step=3`);
+    await expectVisible(page.getByRole('table', { name: 'Dataset files' }), 'files table');
+    await axe(page, 'step 4 (dark)');
   });
 });
 
@@ -268,6 +339,7 @@ test('machines page: search, filters, sort and a delete that says what it remove
     await expectVisible(dialog.getByText(/files, .* \(profile, seed/), 'files line');
     await page.mouse.move(0, 0);
     await shot('machines-delete-dialog-dark');
+    await axe(page, 'delete dialog (dark)');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
     await setTheme(page, 'light');

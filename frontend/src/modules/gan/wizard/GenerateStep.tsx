@@ -43,9 +43,9 @@ export function GenerateStep({ detail, onContinue }: { detail: MachineDetail; on
         description="The trained TVAE samples new rows, which are grouped back into run-to-failure episodes. Models are trained on the train set, tuned on the validation set and scored on the test set. The default 70 / 15 / 15 split of 50,000 rows takes seconds."
       >
         <Stack direction={{ xs: 'column', md: 'row' }} spacing={2}>
-          <IntField name="train" label="Train rows" value={train} onChange={setTrain} min={L.setMin} max={L.setMax} help={help('training')} error={fieldError('train')} disabled={active} />
-          <IntField name="val" label="Validation rows" value={val} onChange={setVal} min={L.setMin} max={L.setMax} help={help('validation')} error={fieldError('val')} disabled={active} />
-          <IntField name="test" label="Test rows" value={test} onChange={setTest} min={L.setMin} max={L.setMax} help={help('test')} error={fieldError('test')} disabled={active} />
+          <IntField name="train" label="Train rows" value={train} onChange={setTrain} min={L.setMin} max={L.setMax} help={help('training')} error={fieldError('train')} />
+          <IntField name="val" label="Validation rows" value={val} onChange={setVal} min={L.setMin} max={L.setMax} help={help('validation')} error={fieldError('val')} />
+          <IntField name="test" label="Test rows" value={test} onChange={setTest} min={L.setMin} max={L.setMax} help={help('test')} error={fieldError('test')} />
         </Stack>
         <Stack direction="row" spacing={1.5} sx={{ mt: 2 }}>
           <Button

@@ -86,10 +86,12 @@ export function ProfileForm({ profile, onChange, errors, types, editing = false 
               required
               value={profile.machine_id}
               onChange={(e) => set('machine_id', e.target.value)}
-              disabled={editing}
               error={!!errors.get('machine_id')}
-              helperText={errors.get('machine_id') ?? 'Lower-case letters, digits and _ (3–100). It names the machine’s data folder and cannot change later.'}
-              slotProps={{ htmlInput: { 'data-field': 'machine_id', spellCheck: false } }}
+              helperText={
+                errors.get('machine_id') ??
+                (editing ? 'Fixed once the machine exists: it names the machine’s data folder.' : 'Lower-case letters, digits and _ (3–100). It names the machine’s data folder and cannot change later.')
+              }
+              slotProps={{ htmlInput: { 'data-field': 'machine_id', spellCheck: false, readOnly: editing } }}
             />
             <TextField
               select

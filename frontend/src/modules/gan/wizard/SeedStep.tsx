@@ -49,7 +49,6 @@ export function SeedStep({ detail, onContinue }: { detail: MachineDetail; onCont
             max={L.samplesMax}
             help="Rows of sensor data over all episodes (1,000–100,000). 10,000 takes a few seconds."
             error={fieldError('samples')}
-            disabled={active}
           />
           <IntField
             name="seed"
@@ -60,7 +59,6 @@ export function SeedStep({ detail, onContinue }: { detail: MachineDetail; onCont
             max={2 ** 31}
             help="The same seed and profile give the same data, so a run can be repeated."
             error={fieldError('seed')}
-            disabled={active}
           />
         </Stack>
         <Stack direction="row" spacing={1.5} sx={{ mt: 2, alignItems: 'center' }}>

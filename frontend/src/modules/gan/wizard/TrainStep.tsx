@@ -42,7 +42,6 @@ export function TrainStep({ detail, onContinue }: { detail: MachineDetail; onCon
             max={100_000}
             help="Passes over the seed data. 300 is a good default (about a minute for 10,000 rows); fewer trains faster but imitates worse."
             error={fieldError('epochs')}
-            disabled={active}
           />
           <IntField
             name="batch_size"
@@ -53,7 +52,6 @@ export function TrainStep({ detail, onContinue }: { detail: MachineDetail; onCon
             max={100_000}
             help="Rows per training step. 500 suits most data; larger is faster per epoch but learns in coarser steps."
             error={fieldError('batch_size')}
-            disabled={active}
           />
         </Stack>
         <Stack direction="row" spacing={1.5} sx={{ mt: 2 }}>
