@@ -34,6 +34,7 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	}
 	// Severity target and cut points.
 	target := slices.Clone(ytr)
+	useProgress := false
 	cuts := make([]float64, K-1)
 	for k := range cuts {
 		cuts[k] = float64(k) + 0.5
@@ -59,7 +60,7 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 			}
 		}
 		if ok {
-			target = prog
+			target, useProgress = prog, true
 			for k := range cuts {
 				cuts[k] = (hi[k] + lo[k+1]) / 2
 			}
@@ -80,7 +81,7 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	}
 	sva := make([]float64, len(yva))
 	var vprog []float64
-	if spec.Progress != "" && len(target) > 0 && &target[0] != &ytr[0] {
+	if useProgress {
 		vprog = numericTarget(va, spec.Progress)
 	}
 	for i, y := range yva {
@@ -105,7 +106,7 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	// Recalibrate the severity scale on the validation data: v = a + b·o by least squares
 	// against the validation target. When the training rows are synthetic their wear signal
 	// is often attenuated, so the trees' values are squeezed towards the middle; real
-	// validation data stretches them back. (Skipped unless b comes out positive.)
+	// validation data stretches them back. (Kept only for a plausible slope, 0.2 < b < 5.)
 	a0, b0 := mean[0], std[0]
 	if a, b, ok := linearFit(raw, sva); ok && b > 0.2 && b < 5 {
 		a0, b0 = mean[0]+std[0]*a, std[0]*b
