@@ -67,14 +67,14 @@ test('data explorer: seed data and the synthetic train set overlaid, statistics 
     await page.goto(`${srv.url}/#/data/explorer?m=${MACHINES[0]}`);
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Data Explorer' }), 'explorer heading');
     // The explorer picks the seed data and compares it with the synthetic train set.
-    await expectVisible(page.getByLabel('Chosen data sets').getByText('Seed (real)'), 'seed summary');
+    await expectVisible(page.getByLabel('Chosen data sets').getByText('Seed (real)'), 'seed summary', 45_000);
     await expectVisible(page.getByLabel('Chosen data sets').getByText('Synthetic train'), 'train summary');
     const summary = await page.getByLabel('Chosen data sets').innerText();
     if (!/2,000 rows/.test(summary) || !/3,000 rows/.test(summary)) throw new Error(`dataset summary: ${summary}`);
 
     // Column statistics of both sets, with the shift of the means.
     const stats = page.getByRole('table', { name: 'Column statistics' });
-    await expectVisible(stats.getByRole('button', { name: 'flow' }), 'flow row in the stats table');
+    await expectVisible(stats.getByRole('button', { name: 'flow' }), 'flow row in the stats table', 45_000);
     if ((await stats.getByText(/σ$/).count()) < 3) throw new Error('no mean shifts in the comparison table');
     for (const theme of ['dark', 'light']) {
       await setTheme(page, theme);
@@ -110,7 +110,8 @@ test('data explorer: sensor series with server-side zoom, correlations, raw rows
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`${srv.url}/#/data/explorer?m=${MACHINES[0]}&d=seed&c=train&tab=series`);
     // Time series of one episode of each, on hours since the episode start.
-    await expectVisible(page.getByRole('tab', { name: 'Time series', selected: true }), 'time series tab');
+    await expectVisible(page.getByRole('tab', { name: 'Time series', selected: true }), 'time series tab', 45_000);
+    await expectVisible(page.getByTestId('series-chart'), 'series chart', 45_000);
     await expectVisible(page.getByTestId('series-chart'), 'series chart');
     const ss = await page.getByTestId('series-summary').innerText();
     if (!/Showing [\d,]+ points of [\d,]+/.test(ss)) throw new Error(`series summary: ${ss}`);
@@ -179,7 +180,7 @@ test('batch operations: validate three machines, progress from job events', asyn
     await expectVisible(page.getByRole('heading', { level: 1, name: 'Batch Operations' }), 'batch heading');
     await page.evaluate(() => localStorage.removeItem('pdmstudio.batch.current'));
     await page.reload();
-    await expectVisible(page.getByRole('radio', { name: 'Validation' }), 'validation operation');
+    await expectVisible(page.getByRole('radio', { name: 'Validation' }), 'validation operation', 45_000);
     await page.getByRole('radio', { name: 'Validation' }).check();
     await expectVisible(page.getByRole('button', { name: 'Select the 3 ready' }), 'select-ready button (3 machines have synthetic data)');
     await page.getByLabel('Search machines').fill('pump_grundfos');
