@@ -27,6 +27,10 @@ const DefaultLatentComponents = 200
 // minRowsPerComponent keeps every component an average over many rows.
 const minRowsPerComponent = 50
 
+// maxMixtureRows caps the encodings EM runs on (a seeded subsample of larger tables), so that
+// the mixture stays a small part of training on big tables.
+const maxMixtureRows = 20_000
+
 // mixtureIters is the number of EM iterations of the latent mixture.
 const mixtureIters = 40
 
@@ -104,13 +108,22 @@ func (n *network[T]) fitMixture(data nn.Mat[T], batch, k int, seed uint64) {
 		}
 	}
 	e := len(active)
+	rng := nn.NewRNG(seed)
+	pick := make([]int, rows)
+	for i := range pick {
+		pick[i] = i
+	}
+	if rows > maxMixtureRows {
+		rng.Shuffle(pick)
+		pick = pick[:maxMixtureRows]
+		rows = maxMixtureRows
+	}
 	mu, vr := make([]float64, rows*e), make([]float64, rows*e)
-	for i := range rows {
+	for i, src := range pick {
 		for j, d := range active {
-			mu[i*e+j], vr[i*e+j] = muAll[i*emb+d], vrAll[i*emb+d]
+			mu[i*e+j], vr[i*e+j] = muAll[src*emb+d], vrAll[src*emb+d]
 		}
 	}
-	rng := nn.NewRNG(seed)
 	// k-means++ seeding on the posterior means.
 	means := make([]float64, k*e)
 	d2 := make([]float64, rows)
