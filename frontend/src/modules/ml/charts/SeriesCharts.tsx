@@ -44,7 +44,10 @@ function rangeWith(values: (number | null)[], extra: (number | null | undefined)
   }
   if (!Number.isFinite(lo)) return null;
   const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 1;
-  return { min: Number((lo - pad).toPrecision(3)), max: Number((hi + pad).toPrecision(3)) };
+  // Round outwards to a step of the span's magnitude so the end labels are round numbers.
+  const step = 10 ** Math.floor(Math.log10(hi - lo + 2 * pad)) / 2;
+  const clean = (v: number) => Number(v.toPrecision(10));
+  return { min: clean(Math.floor((lo - pad) / step) * step), max: clean(Math.ceil((hi + pad) / step) * step) };
 }
 
 export function SensorChart({ x, sensor, profile, height = 200 }: { x: unknown[]; sensor: TimelineSensor; profile?: ProfileSensor; height?: number }) {
