@@ -147,7 +147,13 @@ type Overview struct {
 	RefreshMS float64 `json:"refresh_ms"`
 	// Running says a scheduled refresh loop is running in this process (serve, desktop).
 	Running bool `json:"running"`
+	// Stale marks the overview of the last refresh stored by an earlier process, shown at start
+	// until this process has refreshed (its refreshed_at says how old it is).
+	Stale bool `json:"stale"`
 }
+
+// snapshotKey is the settings entry that keeps the last refresh's overview for the next start.
+const snapshotKey = "fleet.overview"
 
 // RefreshEvent is the payload of the fleet.refresh event.
 type RefreshEvent struct {
@@ -222,6 +228,12 @@ func (m *Monitor) emit(name string, data any) {
 	}
 }
 
+func (m *Monitor) isRunning() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.running
+}
+
 // Wait waits for the last refresh's background writes (the prediction log) to finish. Call it
 // before closing the store.
 func (m *Monitor) Wait() { m.logs.Wait() }
@@ -294,14 +306,22 @@ func (m *Monitor) refreshLogged(ctx context.Context, advance bool) {
 	}
 }
 
-// Overview returns the fleet as of the latest refresh, refreshing first (without advancing the
-// replay) when there has been none in this process.
+// Overview returns the fleet as of the latest refresh. Before this process has refreshed, it
+// returns the overview the last refresh stored (marked stale) so a start shows the fleet at once,
+// or, when there is none, refreshes first (without advancing the replay).
 func (m *Monitor) Overview(ctx context.Context) (*Overview, error) {
 	m.mu.Lock()
 	ov := m.overview
 	m.mu.Unlock()
 	if ov != nil {
 		return ov, nil
+	}
+	if v, ok, err := m.Store.GetSetting(ctx, snapshotKey); err == nil && ok {
+		var snap Overview
+		if json.Unmarshal([]byte(v), &snap) == nil && len(snap.Machines) > 0 {
+			snap.Stale, snap.Running = true, m.isRunning()
+			return &snap, nil
+		}
 	}
 	m.refreshMu.Lock()
 	m.mu.Lock()
@@ -575,6 +595,11 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 		bg := context.WithoutCancel(ctx)
 		if err := m.Store.SaveRefresh(bg, store.RefreshWrite{Predictions: logs}); err != nil {
 			m.log().Error("log fleet predictions", "err", err)
+		}
+		if b, err := json.Marshal(ov); err == nil {
+			if err := m.Store.SetSetting(bg, snapshotKey, string(b)); err != nil {
+				m.log().Warn("store the fleet overview", "err", err)
+			}
 		}
 		if n%20 == 0 {
 			if _, err := m.Store.PruneReadings(bg); err != nil {

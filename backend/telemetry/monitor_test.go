@@ -126,8 +126,14 @@ func TestRefreshPredictsAdvancesAndPersists(t *testing.T) {
 		t.Fatalf("%d fleet.refresh events, want 3", n)
 	}
 
-	// Another process (a restart) resumes from the stored position instead of starting over.
+	// Another process (a restart) shows the last stored overview at once, marked stale…
+	m.Wait()
 	m2 := f.monitor()
+	snap, err := m2.Overview(ctx)
+	if err != nil || !snap.Stale || len(snap.Machines) != 4 || snap.RefreshedAt == "" {
+		t.Fatalf("overview at start: %v %+v", err, snap)
+	}
+	// …and resumes from the stored position instead of starting over.
 	if _, err := m2.Refresh(ctx, false); err != nil {
 		t.Fatal(err)
 	}

@@ -73,6 +73,8 @@ export interface FleetOverview {
   refresh_ms: number;
   /** A scheduled refresh loop runs in the backend (desktop, serve). */
   running: boolean;
+  /** The last refresh stored by an earlier start, shown until the backend has refreshed. */
+  stale?: boolean;
 }
 
 export type AlertState = 'active' | 'acknowledged' | 'cleared';

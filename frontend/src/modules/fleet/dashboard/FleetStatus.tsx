@@ -33,7 +33,9 @@ export function RefreshIndicator({ ov, now, onRefresh, refreshing }: { ov: Fleet
     ? 'Offline: reconnecting…'
     : !ov
       ? 'Connecting…'
-      : `${ov.paused ? 'Replay paused' : ov.running ? 'Live' : 'Snapshot'} · refreshed ${formatAge(ov.refreshed_at, now)} · every ${ov.interval_s} s`;
+      : ov.stale
+        ? `Starting: showing the last refresh (${formatAge(ov.refreshed_at, now)}), updating…`
+        : `${ov.paused ? 'Replay paused' : ov.running ? 'Live' : 'Snapshot'} · refreshed ${formatAge(ov.refreshed_at, now)} · every ${ov.interval_s} s`;
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
       <Box
