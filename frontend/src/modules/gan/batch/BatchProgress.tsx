@@ -14,6 +14,7 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { useTheme } from '@mui/material/styles';
 import StopCircleOutlined from '@mui/icons-material/StopCircleOutlined';
 import { useSnackbar } from 'notistack';
 import { errorMessage, jobs } from '../../../bridge';
@@ -28,6 +29,19 @@ export function BatchProgress({ batch, summary, onDismiss }: { batch: RunningBat
   const { enqueueSnackbar } = useSnackbar();
   const op = operationInfo(batch.operation);
   const eta = batchEta(summary);
+  const theme = useTheme();
+  // The theme paints every bar with the brand gradient; finished parts show their outcome instead.
+  const barSx = (status: string) => {
+    const c =
+      status === 'failed' || status === 'not_started' || status === 'interrupted'
+        ? theme.palette.status.critical
+        : status === 'succeeded'
+          ? theme.palette.status.healthy
+          : status === 'cancelled'
+            ? theme.palette.status.degrading
+            : null;
+    return c ? { '& .MuiLinearProgress-bar': { background: c } } : {};
+  };
 
   const cancelAll = async () => {
     setCancelling(true);
@@ -84,7 +98,7 @@ export function BatchProgress({ batch, summary, onDismiss }: { batch: RunningBat
           value={summary.overall * 100}
           color={!summary.active && summary.failed > 0 ? 'error' : summary.active ? 'primary' : 'success'}
           aria-label="Overall progress"
-          sx={{ height: 8, borderRadius: 4 }}
+          sx={{ height: 8, borderRadius: 4, ...(summary.active ? {} : barSx(summary.failed > 0 ? 'failed' : summary.cancelled > 0 ? 'cancelled' : 'succeeded')) }}
         />
       </Box>
 
@@ -129,7 +143,7 @@ export function BatchProgress({ batch, summary, onDismiss }: { batch: RunningBat
                       value={r.progress * 100}
                       color={r.status === 'failed' || r.status === 'not_started' ? 'error' : r.status === 'succeeded' ? 'success' : 'primary'}
                       aria-label={`Progress of ${r.machineId}`}
-                      sx={{ flex: 1, height: 6, borderRadius: 3 }}
+                      sx={{ flex: 1, height: 6, borderRadius: 3, ...barSx(r.status) }}
                     />
                     <Typography variant="caption" sx={{ width: 44, flexShrink: 0, whiteSpace: 'nowrap', textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
                       {Math.round(r.progress * 100)} %
