@@ -49,7 +49,8 @@ function version(v: number, active: boolean, f1: number): ModelVersion {
   };
 }
 
-describe('ML pages', () => {
+// Whole-app renders load the page chunks first; give them room on a busy machine.
+describe('ML pages', { timeout: 45_000 }, () => {
   it('say what to do when there are no machines', async () => {
     installFakeBackend({ 'Machines.List': () => [] });
     renderApp('/ml/predictions');
