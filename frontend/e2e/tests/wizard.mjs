@@ -336,7 +336,7 @@ test('machines page: search, filters, sort and a delete that says what it remove
     await page.getByRole('button', { name: 'Delete pump_e2e_001' }).click();
     const dialog = page.getByRole('dialog', { name: /Delete/ });
     await expectVisible(dialog.getByRole('list', { name: 'What will be removed' }), 'delete preview');
-    await expectVisible(dialog.getByText(/files, .* \(profile, seed/), 'files line');
+    await expectVisible(dialog.getByText(/files? \(.*: profile, datasets, models\) in the folder/), 'files line');
     await page.mouse.move(0, 0);
     await shot('machines-delete-dialog-dark');
     await axe(page, 'delete dialog (dark)');

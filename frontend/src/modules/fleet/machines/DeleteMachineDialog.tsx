@@ -13,14 +13,14 @@ import { errorMessage, machines, type Machine } from '../../../bridge';
 import { formatBytes } from '../../../lib/format';
 import { machineKeys } from './queries';
 
-const TABLE_LABELS: Record<string, string> = {
-  machines: 'machine record',
-  machine_stages: 'workflow stage rows',
-  gan_training_jobs: 'TVAE training runs',
-  jobs: 'job records',
-  model_versions: 'model versions',
-  predictions: 'stored predictions',
-  explanations: 'AI explanations',
+const TABLE_LABELS: Record<string, [string, string]> = {
+  machines: ['machine record', 'machine records'],
+  machine_stages: ['workflow stage row', 'workflow stage rows'],
+  gan_training_jobs: ['TVAE training run', 'TVAE training runs'],
+  jobs: ['job record', 'job records'],
+  model_versions: ['model version', 'model versions'],
+  predictions: ['stored prediction', 'stored predictions'],
+  explanations: ['AI explanation', 'AI explanations'],
 };
 
 /** Confirms deleting a machine, saying exactly what will be removed (Machines.DeletePreview). */
@@ -53,12 +53,12 @@ export function DeleteMachineDialog({ machine, onClose }: { machine: Machine | n
           {preview.data && (
             <Box component="ul" aria-label="What will be removed" sx={{ m: 0, pl: 2.5, '& li': { py: 0.25 } }}>
               <li>
-                <strong>{preview.data.files}</strong> files, {formatBytes(preview.data.bytes)} (profile, seed and synthetic datasets, TVAE model, reports) in{' '}
+                <strong>{preview.data.files}</strong> {preview.data.files === 1 ? 'file' : 'files'} ({formatBytes(preview.data.bytes)}: profile, datasets, models) in the folder{' '}
                 <code style={{ wordBreak: 'break-all' }}>{preview.data.folder}</code>
               </li>
               {rows.map(([table, n]) => (
                 <li key={table}>
-                  <strong>{n}</strong> {TABLE_LABELS[table] ?? `rows of ${table}`}
+                  <strong>{n}</strong> {TABLE_LABELS[table]?.[n === 1 ? 0 : 1] ?? `rows of ${table}`}
                 </li>
               ))}
             </Box>
