@@ -18,6 +18,8 @@ describe('format', () => {
   });
   it('names job kinds for people', () => {
     expect(humanizeKind('seed')).toBe('Seed data generation');
+    expect(humanizeKind('tvae.validate')).toBe('Data validation');
+    expect(humanizeKind('models.train')).toBe('Model training');
     expect(humanizeKind('export_model_onnx')).toBe('Export model onnx');
   });
   it('formats metrics compactly', () => {

@@ -71,6 +71,13 @@ const KIND_LABELS: Record<string, string> = {
   explain: 'AI explanation',
   onboard: 'Machine onboarding',
   bootstrap: 'Fleet bootstrap',
+  // The kinds the backend submits today (service.action).
+  'tvae.train': 'TVAE training',
+  'tvae.generate': 'Synthetic data generation',
+  'tvae.validate': 'Data validation',
+  'models.train': 'Model training',
+  'fleet.bootstrap': 'Demo fleet setup',
+  'assistant.analyze_fleet': 'Fleet analysis',
 };
 
 /** A readable name for a job kind; unknown kinds are turned from snake_case into words. */
