@@ -333,3 +333,31 @@ func TestRows(t *testing.T) {
 		}
 	}
 }
+
+func TestTakeReordersRepeatsAndCopies(t *testing.T) {
+	tbl, err := NewTable(
+		NewFloat("f", []float64{1, 2, 3}, Meta{}),
+		NewString("s", []string{"a", "b", "c"}, Meta{}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl.Columns[0].Nulls = []bool{false, true, false}
+	got := Take(tbl, []int{2, 0, 2})
+	if got.NumRows() != 3 {
+		t.Fatalf("rows = %d, want 3", got.NumRows())
+	}
+	if f := got.Columns[0].Floats; f[0] != 3 || f[1] != 1 || f[2] != 3 {
+		t.Fatalf("floats = %v", f)
+	}
+	if s := got.Columns[1].Strings; s[0] != "c" || s[1] != "a" || s[2] != "c" {
+		t.Fatalf("strings = %v", s)
+	}
+	if n := got.Columns[0].Nulls; n == nil || n[0] || n[1] || n[2] {
+		t.Fatalf("nulls = %v", n)
+	}
+	got.Columns[0].Floats[1] = 99
+	if tbl.Columns[0].Floats[0] != 1 {
+		t.Fatal("Take shares its values with the source table")
+	}
+}

@@ -344,3 +344,44 @@ func (t *Table) Schema() []ColumnInfo {
 	}
 	return out
 }
+
+// Take returns the given rows of t, in the given order (rows may repeat); the new table shares
+// no slices with t and keeps its metadata.
+func Take(t *Table, rows []int) *Table {
+	cols := make([]*Column, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i] = TakeColumn(c, rows)
+	}
+	out, _ := NewTable(cols...) // same-length columns with unique names: cannot fail
+	out.Meta = t.Meta
+	return out
+}
+
+// TakeColumn returns column c's values at the given rows, in that order.
+func TakeColumn(c *Column, rows []int) *Column {
+	out := &Column{Name: c.Name, Type: c.Type, Meta: c.Meta}
+	if c.Nulls != nil {
+		out.Nulls = takeAt(c.Nulls, rows)
+	}
+	switch c.Type {
+	case Float:
+		out.Floats = takeAt(c.Floats, rows)
+	case Int:
+		out.Ints = takeAt(c.Ints, rows)
+	case String:
+		out.Strings = takeAt(c.Strings, rows)
+	case Bool:
+		out.Bools = takeAt(c.Bools, rows)
+	case Timestamp:
+		out.Times = takeAt(c.Times, rows)
+	}
+	return out
+}
+
+func takeAt[T any](v []T, rows []int) []T {
+	out := make([]T, len(rows))
+	for k, r := range rows {
+		out[k] = v[r]
+	}
+	return out
+}

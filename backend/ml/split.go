@@ -35,56 +35,5 @@ func SplitGroups(t *datasets.Table, group string, minGroups int) (a, b *datasets
 			rb = append(rb, i)
 		}
 	}
-	return takeTable(t, ra), takeTable(t, rb)
-}
-
-// takeTable returns the given rows of t.
-func takeTable(t *datasets.Table, rows []int) *datasets.Table {
-	cols := make([]*datasets.Column, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = takeRows(c, rows)
-	}
-	out, _ := datasets.NewTable(cols...)
-	out.Meta = t.Meta
-	return out
-}
-
-// takeRows returns column c's values at the given rows.
-func takeRows(c *datasets.Column, rows []int) *datasets.Column {
-	out := &datasets.Column{Name: c.Name, Type: c.Type, Meta: c.Meta}
-	n := len(rows)
-	if c.Nulls != nil {
-		out.Nulls = make([]bool, n)
-		for k, r := range rows {
-			out.Nulls[k] = c.Nulls[r]
-		}
-	}
-	switch c.Type {
-	case datasets.Float:
-		out.Floats = make([]float64, n)
-		for k, r := range rows {
-			out.Floats[k] = c.Floats[r]
-		}
-	case datasets.Int:
-		out.Ints = make([]int64, n)
-		for k, r := range rows {
-			out.Ints[k] = c.Ints[r]
-		}
-	case datasets.String:
-		out.Strings = make([]string, n)
-		for k, r := range rows {
-			out.Strings[k] = c.Strings[r]
-		}
-	case datasets.Bool:
-		out.Bools = make([]bool, n)
-		for k, r := range rows {
-			out.Bools[k] = c.Bools[r]
-		}
-	case datasets.Timestamp:
-		out.Times = make([]int64, n)
-		for k, r := range rows {
-			out.Times[k] = c.Times[r]
-		}
-	}
-	return out
+	return datasets.Take(t, ra), datasets.Take(t, rb)
 }

@@ -396,7 +396,7 @@ func assembleEpisodes(syn, seed *datasets.Table, sh shape, seedVal uint64) (*dat
 		cols = append(cols, datasets.NewInt(sh.idCol.Name, ids, sh.idCol.Meta))
 	}
 	for _, c := range syn.Columns {
-		cols = append(cols, take(c, order))
+		cols = append(cols, datasets.TakeColumn(c, order))
 	}
 	// Keep the seed data's column order.
 	byName := map[string]*datasets.Column{}
@@ -426,55 +426,4 @@ func assembleEpisodes(syn, seed *datasets.Table, sh shape, seedVal uint64) (*dat
 	t.Meta["episodes"] = strconv.Itoa(episodes)
 	t.Meta["assembled"] = "episodes rebuilt from TVAE rows: by failure mode, ordered by decreasing rul"
 	return t, episodes, nil
-}
-
-// Take returns the rows of t in the given order (a new table sharing no slices with t).
-func Take(t *datasets.Table, order []int) *datasets.Table {
-	cols := make([]*datasets.Column, len(t.Columns))
-	for i, c := range t.Columns {
-		cols[i] = take(c, order)
-	}
-	out, _ := datasets.NewTable(cols...)
-	out.Meta = t.Meta
-	return out
-}
-
-// take returns column c's rows in the given order.
-func take(c *datasets.Column, order []int) *datasets.Column {
-	out := &datasets.Column{Name: c.Name, Type: c.Type, Meta: c.Meta}
-	n := len(order)
-	if c.Nulls != nil {
-		out.Nulls = make([]bool, n)
-		for k, r := range order {
-			out.Nulls[k] = c.Nulls[r]
-		}
-	}
-	switch c.Type {
-	case datasets.Float:
-		out.Floats = make([]float64, n)
-		for k, r := range order {
-			out.Floats[k] = c.Floats[r]
-		}
-	case datasets.Int:
-		out.Ints = make([]int64, n)
-		for k, r := range order {
-			out.Ints[k] = c.Ints[r]
-		}
-	case datasets.String:
-		out.Strings = make([]string, n)
-		for k, r := range order {
-			out.Strings[k] = c.Strings[r]
-		}
-	case datasets.Bool:
-		out.Bools = make([]bool, n)
-		for k, r := range order {
-			out.Bools[k] = c.Bools[r]
-		}
-	case datasets.Timestamp:
-		out.Times = make([]int64, n)
-		for k, r := range order {
-			out.Times[k] = c.Times[r]
-		}
-	}
-	return out
 }

@@ -341,7 +341,7 @@ func lastRows(t *datasets.Table, n int) *datasets.Table {
 	for i := range idx {
 		idx[i] = rows - n + i
 	}
-	return onboard.Take(t, idx)
+	return datasets.Take(t, idx)
 }
 
 // Predict runs every active model of a machine on its latest readings and logs the results.
