@@ -154,3 +154,16 @@ func exactArgs(n int, names string) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// withCore adapts a command body that needs the opened Core: it opens the data dir, runs fn and
+// closes the Core again, so every command handles both the same way.
+func (c *cli) withCore(fn func(cmd *cobra.Command, args []string, core *Core) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		core, err := c.open(cmd.Context(), c.stderr)
+		if err != nil {
+			return err
+		}
+		defer core.Close()
+		return fn(cmd, args, core)
+	}
+}

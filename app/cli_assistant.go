@@ -17,12 +17,7 @@ func (c *cli) llmCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "llm", Short: "The local language model (llama.cpp)"}
 	info := &cobra.Command{
 		Use: "info", Short: "llama.cpp library, backend, loaded model and the models found", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			_ = core.Assistant.Restore(cmd.Context())
 			info, err := core.Assistant.Info(cmd.Context())
 			if err != nil {
@@ -32,7 +27,7 @@ func (c *cli) llmCommand() *cobra.Command {
 				b, _ := json.MarshalIndent(info, "", "  ")
 				fmt.Fprintln(w, string(b))
 			})
-		},
+		}),
 	}
 	cmd.AddCommand(info)
 	return cmd
@@ -44,12 +39,7 @@ func (c *cli) chatCommand() *cobra.Command {
 		Use:   `chat "question"`,
 		Short: "Ask the assistant (streams tokens; --json: JSON lines token/done/error)",
 		Args:  exactArgs(1, "a question in quotes"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			a := core.Assistant
 			if model == "" {
 				_ = a.Restore(cmd.Context())
@@ -79,7 +69,7 @@ func (c *cli) chatCommand() *cobra.Command {
 			}
 			fmt.Fprintf(c.stdout, "(%s)\n", ans.Generator)
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&model, "model", "", "GGUF model file (default: the model loaded last)")
 	cmd.Flags().StringVar(&machine, "machine", "", "machine in view: its profile and latest prediction are context")
@@ -94,12 +84,7 @@ func (c *cli) explainCommand() *cobra.Command {
 		Use:   "explain MACHINE_ID",
 		Short: "Explain a machine's latest prediction: summary, risk factors, recommendations, sources",
 		Args:  exactArgs(1, "a MACHINE_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			if model == "" {
 				_ = core.Assistant.Restore(cmd.Context())
 			}
@@ -122,7 +107,7 @@ func (c *cli) explainCommand() *cobra.Command {
 				}
 				fmt.Fprintf(w, "(%s)\n", e.Generator)
 			})
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&model, "model", "", "GGUF model file (default: the model loaded last; none: structured)")
 	cmd.Flags().BoolVar(&structured, "structured", false, "compose the structured explanation without the language model")

@@ -81,12 +81,7 @@ func (c *cli) seedCommand() *cobra.Command {
 		Use:   "seed MACHINE_ID",
 		Short: "Generate a machine's run-to-failure seed data (machines/<id>/seed.parquet)",
 		Args:  exactArgs(1, "a MACHINE_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			j, err := core.Workflow.SubmitSeed(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
@@ -101,7 +96,7 @@ func (c *cli) seedCommand() *cobra.Command {
 				fmt.Fprintf(w, "wrote %d rows × %d columns (%d episodes, %d ending in failure) to %s (%d bytes) in %.2fs\n",
 					res.Rows, res.Columns, res.Episodes, res.Failures, res.Path, res.Bytes, res.Seconds)
 			})
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&opts.Samples, "samples", 10000, "rows to generate (1,000–100,000)")
 	cmd.Flags().Uint64Var(&opts.Seed, "seed", 42, "random seed (same seed → same data)")
@@ -114,12 +109,7 @@ func (c *cli) trainCommand() *cobra.Command {
 		Use:   "train MACHINE_ID",
 		Short: "Train a machine's TVAE on its seed data (progress on stderr)",
 		Args:  exactArgs(1, "a MACHINE_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			j, err := core.Workflow.SubmitTrain(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
@@ -134,7 +124,7 @@ func (c *cli) trainCommand() *cobra.Command {
 				fmt.Fprintf(w, "trained %s: %d epochs on %d rows, final loss %.4f, %.1fs → %s\n", res.MachineID, res.Epochs, res.Rows,
 					res.FinalLoss, res.Seconds, res.ModelPath)
 			})
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&opts.Epochs, "epochs", 300, "training epochs")
 	cmd.Flags().IntVar(&opts.BatchSize, "batch-size", 500, "rows per step")
@@ -148,12 +138,7 @@ func (c *cli) generateCommand() *cobra.Command {
 		Use:   "generate MACHINE_ID",
 		Short: "Sample synthetic train/val/test Parquet sets from a machine's TVAE",
 		Args:  exactArgs(1, "a MACHINE_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			j, err := core.Workflow.SubmitGenerate(cmd.Context(), args[0], opts)
 			if err != nil {
 				return err
@@ -169,7 +154,7 @@ func (c *cli) generateCommand() *cobra.Command {
 					fmt.Fprintf(w, "%-5s %7d rows, %3d episodes, %8d bytes  %s\n", s.Kind, s.Rows, s.Episodes, s.Bytes, s.Path)
 				}
 			})
-		},
+		}),
 	}
 	cmd.Flags().IntVar(&opts.Train, "train", 35000, "rows in the train set")
 	cmd.Flags().IntVar(&opts.Val, "val", 7500, "rows in the validation set")
@@ -183,12 +168,7 @@ func (c *cli) validateCommand() *cobra.Command {
 		Use:   "validate MACHINE_ID",
 		Short: "Quality report of a machine's synthetic data against its seed data",
 		Args:  exactArgs(1, "a MACHINE_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			j, err := core.Workflow.SubmitValidate(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -200,7 +180,7 @@ func (c *cli) validateCommand() *cobra.Command {
 			var v onboard.Validation
 			json.Unmarshal(final.Result, &v)
 			return c.print(v, func(w io.Writer) { printValidation(w, &v) })
-		},
+		}),
 	}
 }
 

@@ -22,12 +22,7 @@ func (c *cli) fleetLiveCommands() []*cobra.Command {
 		Use:   "status",
 		Short: "Predict the whole fleet once on its latest readings and show each machine's status",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), liveRefreshTimeout)
 			defer cancel()
 			ov, err := core.Live.Refresh(ctx, false)
@@ -44,7 +39,7 @@ func (c *cli) fleetLiveCommands() []*cobra.Command {
 				k := ov.Counts
 				fmt.Fprintf(w, "%d healthy, %d degrading, %d warning, %d critical, %d unknown\n", k.Healthy, k.Degrading, k.Warning, k.Critical, k.Unknown)
 			})
-		},
+		}),
 	}
 	return []*cobra.Command{status}
 }
@@ -102,12 +97,7 @@ func (c *cli) alertsCommand() *cobra.Command {
 		Use:   "list",
 		Short: "List alerts, newest first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			as, err := (&Fleet{c: core}).Alerts(cmd.Context(), q)
 			if err != nil {
 				return err
@@ -121,7 +111,7 @@ func (c *cli) alertsCommand() *cobra.Command {
 				}
 				tw.Flush()
 			})
-		},
+		}),
 	}
 	list.Flags().StringVar(&q.State, "state", "", "only alerts in this state: active, acknowledged, cleared or open")
 	list.Flags().StringVar(&q.MachineID, "machine", "", "only this machine's alerts")
@@ -129,18 +119,13 @@ func (c *cli) alertsCommand() *cobra.Command {
 	change := func(use, short string, fn func(f *Fleet, ctx context.Context, id string) (telemetry.AlertDetail, error)) *cobra.Command {
 		return &cobra.Command{
 			Use: use + " ID", Short: short, Args: cobra.ExactArgs(1),
-			RunE: func(cmd *cobra.Command, args []string) error {
-				core, err := c.open(cmd.Context(), c.stderr)
-				if err != nil {
-					return err
-				}
-				defer core.Close()
+			RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 				a, err := fn(&Fleet{c: core}, WithCaller(cmd.Context(), Caller{User: "cli", Role: RoleAdmin}), args[0])
 				if err != nil {
 					return err
 				}
 				return c.print(a, func(w io.Writer) { fmt.Fprintf(w, "alert %s on %s is %s\n", a.ID, a.MachineID, a.State) })
-			},
+			}),
 		}
 	}
 	ack := change("ack", "Acknowledge an active alert", (*Fleet).AcknowledgeAlert)
@@ -155,12 +140,7 @@ func (c *cli) telemetryCommand() *cobra.Command {
 		Use:   "import MACHINE_ID FILE",
 		Short: "Make a CSV or Parquet file of real readings a machine's telemetry (columns named as its sensors)",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			res, err := (&Telemetry{c: core}).Import(cmd.Context(), args[0], args[1])
 			if err != nil {
 				return err
@@ -174,7 +154,7 @@ func (c *cli) telemetryCommand() *cobra.Command {
 					fmt.Fprintf(w, "ignored columns: %s\n", strings.Join(res.Ignored, ", "))
 				}
 			})
-		},
+		}),
 	}
 	var opts telemetry.HistoryOptions
 	var sensors string
@@ -182,12 +162,7 @@ func (c *cli) telemetryCommand() *cobra.Command {
 		Use:   "history MACHINE_ID",
 		Short: "A machine's latest readings",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			if sensors != "" {
 				opts.Sensors = strings.Split(sensors, ",")
 			}
@@ -211,7 +186,7 @@ func (c *cli) telemetryCommand() *cobra.Command {
 				}
 				tw.Flush()
 			})
-		},
+		}),
 	}
 	hist.Flags().IntVar(&opts.Limit, "limit", 20, "latest readings (1-500)")
 	hist.Flags().StringVar(&sensors, "sensors", "", "only these sensors (comma-separated)")
@@ -222,12 +197,7 @@ func (c *cli) telemetryCommand() *cobra.Command {
 		Use:   "settings",
 		Short: "Show or change the replay speed, refresh interval, RUL alert horizon and pause",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			t := &Telemetry{c: core}
 			s, err := t.Settings(cmd.Context())
 			if err != nil {
@@ -257,7 +227,7 @@ func (c *cli) telemetryCommand() *cobra.Command {
 			return c.print(s, func(w io.Writer) {
 				fmt.Fprintf(w, "speed %d rows per refresh, refresh every %gs, RUL alert horizon %g h, paused %v\n", s.Speed, s.RefreshIntervalS, s.RULHorizon, s.Paused)
 			})
-		},
+		}),
 	}
 	set.Flags().IntVar(&speed, "speed", 0, "rows each machine's replay advances per refresh (1-1000)")
 	set.Flags().Float64Var(&interval, "interval", 0, "seconds between fleet refreshes (2-3600)")

@@ -88,12 +88,7 @@ func (c *cli) profileCommand() *cobra.Command {
 		Use:   "validate FILE",
 		Short: "Validate a JSON, YAML or XLSX profile; exit 0 when valid, 2 when not",
 		Args:  exactArgs(1, "a profile FILE"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			data, err := readProfileFile(args[0])
 			var res ValidationResult
 			if err == nil {
@@ -119,7 +114,7 @@ func (c *cli) profileCommand() *cobra.Command {
 				return silentExit{ExitBadInput}
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.AddCommand(validate)
 	return cmd
@@ -153,12 +148,7 @@ func (c *cli) machinesCommand() *cobra.Command {
 	create.Flags().StringVar(&profilePath, "profile", "", "profile file (.json, .yaml/.yml or .xlsx)")
 	list := &cobra.Command{
 		Use: "list", Short: "List machines with their workflow stage", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			ms, err := core.Machines().List(cmd.Context())
 			if err != nil {
 				return err
@@ -171,16 +161,11 @@ func (c *cli) machinesCommand() *cobra.Command {
 				}
 				tw.Flush()
 			})
-		},
+		}),
 	}
 	show := &cobra.Command{
 		Use: "show ID", Short: "Show a machine and its profile", Args: exactArgs(1, "a machine ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			d, err := (&Machines{c: core}).Get(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -196,16 +181,11 @@ func (c *cli) machinesCommand() *cobra.Command {
 				fmt.Fprintln(w, strings.Join(names, ", "))
 				fmt.Fprintf(w, "  %d failure modes, %d regimes\n", len(d.Profile.FailureModes), len(d.Profile.Regimes))
 			})
-		},
+		}),
 	}
 	status := &cobra.Command{
 		Use: "status ID", Short: "Show a machine's workflow stages", Args: exactArgs(1, "a machine ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			m, err := core.Machines().Get(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -219,16 +199,11 @@ func (c *cli) machinesCommand() *cobra.Command {
 					fmt.Fprintf(w, "%-10s %-8s %s %s\n", s.Stage, s.State, when, s.Detail)
 				}
 			})
-		},
+		}),
 	}
 	del := &cobra.Command{
 		Use: "delete ID", Short: "Delete a machine: its rows and its files", Args: exactArgs(1, "a machine ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			rep, err := core.Machines().Delete(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -236,7 +211,7 @@ func (c *cli) machinesCommand() *cobra.Command {
 			return c.print(rep, func(w io.Writer) {
 				fmt.Fprintf(w, "deleted machine %s: %d files (%d bytes) and its database rows\n", rep.MachineID, rep.Files, rep.Bytes)
 			})
-		},
+		}),
 	}
 	cmd.AddCommand(create, list, show, status, del)
 	return cmd
@@ -246,12 +221,7 @@ func (c *cli) fleetCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "fleet", Short: "The built-in demo fleet"}
 	initCmd := &cobra.Command{
 		Use: "init", Short: "Create the 26 built-in machines (idempotent)", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			res, err := (&Fleet{c: core}).Init(cmd.Context())
 			if err != nil {
 				return err
@@ -259,21 +229,17 @@ func (c *cli) fleetCommand() *cobra.Command {
 			return c.print(res, func(w io.Writer) {
 				fmt.Fprintf(w, "built-in fleet: %d created, %d already present\n", len(res.Created), len(res.Existing))
 			})
-		},
+		}),
 	}
 	var full bool
 	boot := &cobra.Command{
 		Use:   "bootstrap",
 		Short: "Take the built-in fleet through seed, TVAE, synthetic data, validation and models (fast settings)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			start := time.Now()
 			var st BootstrapStatus
+			var err error
 			if s, only, ok := bootstrapOverride(cmd, full); ok {
 				st, err = (&Fleet{c: core}).bootstrapWith(cmd.Context(), s, only)
 			} else {
@@ -317,7 +283,7 @@ func (c *cli) fleetCommand() *cobra.Command {
 				return silentExit{ExitFailure}
 			}
 			return nil
-		},
+		}),
 	}
 	boot.Flags().Bool("fast", true, "fast settings (the default): 4,000 seed rows, 40 TVAE epochs, small synthetic sets")
 	boot.Flags().BoolVar(&full, "full", false, "full settings: 10,000 seed rows, 300 TVAE epochs, 35,000/7,500/7,500 synthetic rows")

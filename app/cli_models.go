@@ -55,12 +55,7 @@ func (c *cli) modelsCommand() *cobra.Command {
 	train.Flags().Uint64Var(&seed, "seed", 1, "random seed")
 	list := &cobra.Command{
 		Use: "list MACHINE_ID", Short: "List a machine's model versions", Args: exactArgs(1, "a MACHINE_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			vs, err := core.Registry.Versions(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -73,22 +68,17 @@ func (c *cli) modelsCommand() *cobra.Command {
 				}
 				tw.Flush()
 			})
-		},
+		}),
 	}
 	activate := &cobra.Command{
 		Use: "activate VERSION_ID", Short: "Make a model version active (roll back by activating an older one)", Args: exactArgs(1, "a VERSION_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			v, err := core.Registry.Activate(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			return c.print(v, func(w io.Writer) { fmt.Fprintf(w, "activated %s %s\n", v.ModelType, v.Version) })
-		},
+		}),
 	}
 	cmd.AddCommand(train, list, activate)
 	return cmd
@@ -97,12 +87,7 @@ func (c *cli) modelsCommand() *cobra.Command {
 func (c *cli) predictCommand() *cobra.Command {
 	return &cobra.Command{
 		Use: "predict MACHINE_ID", Short: "All four predictions on a machine's latest readings", Args: exactArgs(1, "a MACHINE_ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			res, err := core.Registry.Predict(cmd.Context(), args[0])
 			if err != nil {
 				return err
@@ -123,7 +108,7 @@ func (c *cli) predictCommand() *cobra.Command {
 					fmt.Fprintf(w, "%-14s %s (%s, %.2f ms, %s)\n", t.Task, b, t.Version, t.InferenceMS, t.Prediction.Engine)
 				}
 			})
-		},
+		}),
 	}
 }
 

@@ -31,12 +31,7 @@ func (c *cli) doctorCommand() *cobra.Command {
 		Use:   "doctor",
 		Short: "Check the data dir, database schema and runtime libraries",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			rep, err := (&System{c: core}).Doctor(cmd.Context())
 			if err != nil {
 				return err
@@ -60,7 +55,7 @@ func (c *cli) doctorCommand() *cobra.Command {
 					}
 				}
 			})
-		},
+		}),
 	}
 }
 
@@ -111,12 +106,7 @@ func (c *cli) jobsCommand() *cobra.Command {
 		Use:   "list",
 		Short: "List jobs, newest first",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			js, err := core.Jobs.List(cmd.Context(), f)
 			if err != nil {
 				return err
@@ -134,7 +124,7 @@ func (c *cli) jobsCommand() *cobra.Command {
 				}
 				tw.Flush()
 			})
-		},
+		}),
 	}
 	list.Flags().StringVar(&f.Status, "status", "", "only jobs with this status")
 	list.Flags().StringVar(&f.Kind, "kind", "", "only jobs of this kind")
@@ -143,17 +133,12 @@ func (c *cli) jobsCommand() *cobra.Command {
 		Use:   "cancel ID",
 		Short: "Cancel a queued or running job",
 		Args:  exactArgs(1, "a job ID"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			core, err := c.open(cmd.Context(), c.stderr)
-			if err != nil {
-				return err
-			}
-			defer core.Close()
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
 			if err := core.Jobs.Cancel(cmd.Context(), args[0]); err != nil {
 				return err
 			}
 			return c.print(map[string]any{"cancelled": args[0]}, func(w io.Writer) { fmt.Fprintln(w, "cancel requested for job", args[0]) })
-		},
+		}),
 	}
 	jobsCmd.AddCommand(list, cancel)
 	return jobsCmd
