@@ -53,6 +53,17 @@ func TestBatchRunsEveryOnboardingStep(t *testing.T) {
 			t.Fatalf("%s: items %+v", op, items)
 		}
 	}
+	// The report compares the modelled columns only: the time axis and the episode id are rebuilt
+	// by Generate, not learnt.
+	v, err := o.Validation(ctx, ready)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range v.Report.Columns {
+		if col.Column == "timestamp" || col.Column == "unit" {
+			t.Fatalf("validation compares the bookkeeping column %q", col.Column)
+		}
+	}
 	items := run("models", ready)
 	if items[0].Job == nil || items[0].Job.Kind != "models.train" {
 		t.Fatalf("models: %+v", items)
