@@ -30,7 +30,9 @@ export function createAppTheme(mode: ThemeMode): Theme {
       secondary: { main: brand.secondary },
       success: { main: t.status.healthy },
       warning: { main: dark ? t.status.warning : t.status.warning },
-      error: { main: t.status.critical },
+      // The status red (#ef4444) is below WCAG AA as small text on the dark paper and under white
+      // button text: dark mode's error colour is a lighter red with dark text on filled buttons.
+      error: dark ? { main: '#f87171', contrastText: '#1f0a0a' } : { main: t.status.critical },
       info: { main: dark ? '#60a5fa' : '#2563eb' },
       background: { default: t.background, paper: t.paper },
       text: { primary: t.text, secondary: t.textSecondary },

@@ -35,7 +35,6 @@ import { StageBadges } from './machines/StageBadges';
 import { STAGE_LABELS, needsOnboarding, stageIndex } from './machines/stages';
 import { DeleteMachineDialog } from './machines/DeleteMachineDialog';
 import { DownloadMenuButton } from './machines/DownloadProfileButton';
-import { ReadableErrors } from './machines/ReadableErrors';
 
 type SortKey = 'name' | 'machine_type' | 'manufacturer' | 'site' | 'stage' | 'updated_at';
 
@@ -117,7 +116,6 @@ export function MachinesPage() {
   );
 
   return (
-    <ReadableErrors>
     <Page title="Machines" description="Every machine in the fleet, where it stands in onboarding, and its profile." actions={actions}>
       {list.error ? (
         <ErrorState error={list.error} what="load the machines" onRetry={() => void list.refetch()} />
@@ -267,6 +265,5 @@ export function MachinesPage() {
       )}
       <DeleteMachineDialog machine={deleting} onClose={() => setDeleting(null)} />
     </Page>
-    </ReadableErrors>
   );
 }

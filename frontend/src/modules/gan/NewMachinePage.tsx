@@ -19,7 +19,6 @@ import { isApiError } from '../../bridge';
 import { Page } from '../../components/Page';
 import { ErrorState } from '../../components/ErrorState';
 import { useMachineDetail, useMachineList, useMachineTypes } from '../fleet/machines/queries';
-import { ReadableErrors } from '../fleet/machines/ReadableErrors';
 import { STAGE_LABELS, needsOnboarding } from '../fleet/machines/stages';
 import { STEPS, reachableStep, resumeStep, stepState } from './wizard/steps';
 import { useMachineJobsSeed } from './wizard/useMachineJob';
@@ -66,7 +65,6 @@ export function NewMachinePage() {
     : 'Onboard a machine in five guided steps, from its profile to validated synthetic training data.';
 
   return (
-    <ReadableErrors>
     <Page
       title={title}
       description={description}
@@ -144,7 +142,6 @@ export function NewMachinePage() {
         </Box>
       )}
     </Page>
-    </ReadableErrors>
   );
 }
 
