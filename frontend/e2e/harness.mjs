@@ -7,9 +7,27 @@
 // own server with startServer() from lib.mjs and disposes of it.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { FRONTEND_DIR } from './lib.mjs';
+import { FRONTEND_DIR, startServer as startLibServer } from './lib.mjs';
 
-export { api, startServer } from './lib.mjs';
+export { api } from './lib.mjs';
+
+/** The tab of the test that is running (set by run.mjs). */
+export const current = { page: null };
+
+/**
+ * Starts a server of the test's own (see lib.mjs startServer). Its dispose() first takes the
+ * test's tab off the page, so the app's event stream does not retry against a stopped server
+ * (the refused reconnects would fail the test).
+ */
+export async function startServer(opts) {
+  const server = await startLibServer(opts);
+  const dispose = server.dispose;
+  server.dispose = async () => {
+    await current.page?.goto('about:blank').catch(() => {});
+    await dispose();
+  };
+  return server;
+}
 
 export const SHOTS = process.env.E2E_SHOTS || join(FRONTEND_DIR, 'e2e', 'screenshots');
 export const WIDTHS = (process.env.E2E_WIDTHS || '1280,1024,768').split(',').map(Number).filter(Boolean);

@@ -14,7 +14,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SHOTS, TEST_TIMEOUT_MS, tests } from './harness.mjs';
+import { SHOTS, TEST_TIMEOUT_MS, current, tests } from './harness.mjs';
 import { findBinary, launchBrowser, startServer } from './lib.mjs';
 
 const TESTS_DIR = join(import.meta.dirname, 'tests');
@@ -58,6 +58,7 @@ async function main() {
   try {
     for (const { name, fn } of selected) {
       const page = await browser.context.newPage();
+      current.page = page;
       const issues = [];
       const allowed = [];
       const isAllowed = (s) => allowed.some((re) => re.test(s));

@@ -176,7 +176,7 @@ test('predictions, model performance and feature importance pages with a trained
     await chartsDrawn(page, 2);
     await bothThemes(t, 'ml-performance-classification', true);
     await page.getByRole('button', { name: 'Real data' }).click();
-    await expectVisible(page.getByText(/Real seed data \(train on synthetic, test on real\) · 2,000 rows/), 'test-on-real metrics');
+    await expectVisible(page.getByText(/Real seed data \(train on synthetic, test on real\) · [\d,]+ rows/), 'test-on-real metrics');
     await openTab(page, 'Remaining life');
     await expectVisible(page.getByRole('img', { name: /^RUL residual plot/ }), 'residual plot');
     await chartsDrawn(page, 1);

@@ -1,5 +1,5 @@
 // The app shell: sidebar, header, themes, navigation, accessibility, 404, reconnect.
-import { test, nav, expectVisible, settle, currentTheme, setTheme, clickNav, walkAllPages, WIDTHS, EXPECTED_NAV, AXE } from '../harness.mjs';
+import { test, nav, expectVisible, settle, currentTheme, setTheme, clickNav, walkAllPages, WIDTHS, EXPECTED_NAV, AXE, api } from '../harness.mjs';
 // ------------------------------------------------------------------------------------------
 // tests
 

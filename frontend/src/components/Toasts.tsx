@@ -9,7 +9,7 @@ const Styled = styled(MaterialDesignContent)(({ theme }) => ({
   borderRadius: 10,
   boxShadow: theme.shadows[8],
   '&.notistack-MuiContent-default': { backgroundColor: theme.palette.mode === 'dark' ? '#334155' : '#1e293b' },
-  '&.notistack-MuiContent-success': { backgroundColor: theme.palette.mode === 'dark' ? '#047857' : '#059669' },
+  '&.notistack-MuiContent-success': { backgroundColor: '#047857' },
   '&.notistack-MuiContent-error': { backgroundColor: '#b91c1c' },
   '&.notistack-MuiContent-warning': { backgroundColor: '#c2410c' },
   '&.notistack-MuiContent-info': { backgroundColor: '#4f46e5' },

@@ -7,7 +7,7 @@ const EChart = lazy(() => import('./EChart'));
 /** The chart, loaded on first use (ECharts is its own chunk). */
 export function LazyEChart(props: EChartProps) {
   return (
-    <Suspense fallback={<Skeleton variant="rounded" height={props.height ?? 280} aria-label="Loading chart" />}>
+    <Suspense fallback={<Skeleton variant="rounded" height={props.height ?? 280} role="status" aria-label="Loading chart" />}>
       <EChart {...props} />
     </Suspense>
   );

@@ -7,7 +7,7 @@ const InteractiveEChart = lazy(() => import('./InteractiveEChart'));
 /** The interactive chart (events, zoom), loaded on first use (ECharts is its own chunk). */
 export function LazyInteractiveEChart(props: InteractiveEChartProps) {
   return (
-    <Suspense fallback={<Skeleton variant="rounded" height={props.height ?? 280} aria-label="Loading chart" />}>
+    <Suspense fallback={<Skeleton variant="rounded" height={props.height ?? 280} role="status" aria-label="Loading chart" />}>
       <InteractiveEChart {...props} />
     </Suspense>
   );

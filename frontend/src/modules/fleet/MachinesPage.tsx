@@ -120,7 +120,7 @@ export function MachinesPage() {
       {list.error ? (
         <ErrorState error={list.error} what="load the machines" onRetry={() => void list.refetch()} />
       ) : list.isPending ? (
-        <Skeleton variant="rounded" height={320} aria-label="Loading machines" />
+        <Skeleton variant="rounded" height={320} role="status" aria-label="Loading machines" />
       ) : all.length === 0 ? (
         <Card variant="outlined">
           <EmptyState

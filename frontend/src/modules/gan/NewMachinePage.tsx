@@ -119,7 +119,7 @@ export function NewMachinePage() {
           <ErrorState error={detail.error} what={`load machine ${machineId}`} onRetry={() => void detail.refetch()} />
         )
       ) : step < 0 || types.isPending ? (
-        <Skeleton variant="rounded" height={420} aria-label="Loading the wizard" />
+        <Skeleton variant="rounded" height={420} role="status" aria-label="Loading the wizard" />
       ) : types.error ? (
         <ErrorState error={types.error} what="load the machine types" onRetry={() => void types.refetch()} />
       ) : (
