@@ -120,20 +120,7 @@ func (s *Store) Alerts(ctx context.Context, f AlertFilter) ([]AlertRow, error) {
 	}
 	q += ` ORDER BY raised_at DESC, id LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []AlertRow{}
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, s.DB, scanAlert, q, args...)
 }
 
 // GetAlert returns one alert, or ErrNotFound.

@@ -98,20 +98,7 @@ func (s *Store) ListChatSessions(ctx context.Context, machineID string, limit in
 	}
 	q += ` ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ChatSession{}
-	for rows.Next() {
-		cs, err := scanChatSession(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, cs)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, s.DB, scanChatSession, q, args...)
 }
 
 // RenameChatSession sets a session's title.
@@ -290,20 +277,7 @@ func (s *Store) ListExplanations(ctx context.Context, machineID string, limit in
 	}
 	q += ` ORDER BY created_at DESC, rowid DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.DB.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ExplanationRow{}
-	for rows.Next() {
-		e, err := scanExplanation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, s.DB, scanExplanation, q, args...)
 }
 
 // GetExplanation returns one explanation, or ErrNotFound.

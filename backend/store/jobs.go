@@ -60,6 +60,24 @@ const jobColumns = `id, kind, machine_id, status, stage, progress, eta_seconds, 
 
 type scanner interface{ Scan(dest ...any) error }
 
+// queryRows runs a query and scans every row with scan; no rows give an empty (non-nil) slice.
+func queryRows[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 func scanJob(r scanner) (Job, error) {
 	var j Job
 	var machine, result, started, finished sql.NullString

@@ -46,21 +46,8 @@ func (s *Store) InsertModelVersion(ctx context.Context, v ModelVersion) error {
 
 // ModelVersions lists the versions of a machine's models, newest first.
 func (s *Store) ModelVersions(ctx context.Context, machineID string) ([]ModelVersion, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+mvColumns+` FROM model_versions WHERE machine_id = ?
+	return queryRows(ctx, s.DB, scanMV, `SELECT `+mvColumns+` FROM model_versions WHERE machine_id = ?
 		ORDER BY model_type, trained_at DESC`, machineID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []ModelVersion{}
-	for rows.Next() {
-		v, err := scanMV(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // GetModelVersion returns one version, or ErrNotFound.
