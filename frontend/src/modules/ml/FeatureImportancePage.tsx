@@ -104,6 +104,10 @@ export function FeatureImportancePage() {
                 <Panel key={k} id={`factor-${k}`} title={TASK_LABELS[k]} subtitle={r ? `${formatDateTime(r.timestamp)} · ${FACTOR_UNITS[k]}` : 'No prediction logged yet'}>
                   {r?.prediction_result?.top_factors?.length ? (
                     <FactorsChart factors={r.prediction_result.top_factors} unit={FACTOR_UNITS[k]} />
+                  ) : r ? (
+                    <Typography variant="body2" color="text.secondary">
+                      No sensor moved this prediction away from the model's baseline: the model gives the same answer whatever these readings are.
+                    </Typography>
                   ) : (
                     <Typography variant="body2" color="text.secondary">
                       Run a prediction on the Predictions page to see which sensors moved it.

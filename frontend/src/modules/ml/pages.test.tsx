@@ -3,7 +3,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderApp } from '../../test/render';
 import { installFakeBackend } from '../../test/fakeBackend';
-import type { Machine, Metrics, ModelVersion } from '../../bridge';
+import type { Factor, Machine, Metrics, ModelVersion, PredictionRow, Task } from '../../bridge';
 
 // jsdom has no canvas: stand in for ECharts.
 vi.mock('echarts/core', () => ({ use: vi.fn(), init: vi.fn(() => ({ setOption: vi.fn(), resize: vi.fn(), dispose: vi.fn() })) }));
@@ -100,5 +100,31 @@ describe('ML pages', { timeout: 45_000 }, () => {
     await userEvent.click(screen.getByRole('button', { name: 'Train 2 models' }));
     await waitFor(() => expect(fake.call).toHaveBeenCalledWith('Models', 'Train', ['pump_test_001', { tasks: 'classification,rul', seed: 1 }]));
     expect(await screen.findByRole('list', { name: 'Model training jobs' })).toBeInTheDocument();
+  });
+
+  it('feature importance: the latest prediction shows its factors, says when no sensor moved it, and when none is logged', async () => {
+    const row = (task: Task, factors: Factor[]): PredictionRow => ({
+      id: `p-${task}`,
+      machine_id: machine.machine_id,
+      prediction_type: task,
+      model_version_id: null,
+      input_data: null,
+      prediction_result: { row: 0, prediction: 1, top_factors: factors, engine: 'onnxruntime' },
+      confidence: null,
+      inference_ms: 1,
+      timestamp: '2026-11-27T10:05:00Z',
+    });
+    installFakeBackend({
+      'Machines.List': () => [machine],
+      'Models.Versions': () => [version(1, true, 0.8)],
+      'Models.Predictions': () => [row('classification', []), row('rul', [{ sensor: 'speed', value: 1470, contribution: 3, unit: 'rpm' }])],
+    });
+    renderApp(`/ml/features?machine=${machine.machine_id}`);
+    await screen.findByRole('heading', { name: 'Latest prediction' });
+    const byHeading = (id: string) => document.querySelector(`section[aria-labelledby="${id}"]`) as HTMLElement;
+    await waitFor(() => expect(byHeading('factor-classification')).toHaveTextContent('No sensor moved this prediction'));
+    expect(byHeading('factor-rul')).not.toHaveTextContent('No sensor moved this prediction');
+    expect(await within(byHeading('factor-rul')).findByRole('img', {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(byHeading('factor-anomaly')).toHaveTextContent('No prediction logged yet');
   });
 });

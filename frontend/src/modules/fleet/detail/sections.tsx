@@ -152,7 +152,7 @@ export function LatestFactors({ rows }: { rows: PredictionRow[] }) {
     for (const r of rows) if (!out[r.prediction_type]) out[r.prediction_type] = r;
     return out;
   }, [rows]);
-  const tasks = (['classification', 'rul', 'anomaly'] as const).filter((k) => latest[k]?.prediction_result?.top_factors?.length);
+  const tasks = (['classification', 'rul', 'anomaly'] as const).filter((k) => latest[k]);
   return (
     <Panel title="Top factors of the latest prediction" subtitle="The sensors that moved each prediction most; positive pushes the value up" id="detail-factors">
       {tasks.length === 0 ? (
@@ -171,7 +171,13 @@ export function LatestFactors({ rows }: { rows: PredictionRow[] }) {
                 <Typography variant="caption" color="text.secondary">
                   {formatDateTime(r.timestamp)} · {FACTOR_UNITS[k]}
                 </Typography>
-                <FactorsChart factors={r.prediction_result?.top_factors} unit={FACTOR_UNITS[k]} height={200} />
+                {r.prediction_result?.top_factors?.length ? (
+                  <FactorsChart factors={r.prediction_result.top_factors} unit={FACTOR_UNITS[k]} height={200} />
+                ) : (
+                  <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+                    No sensor moved this prediction away from the model's baseline.
+                  </Typography>
+                )}
               </Box>
             );
           })}
