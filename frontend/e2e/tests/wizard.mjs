@@ -179,6 +179,7 @@ test('wizard: every step of an onboarded machine in the light theme (screenshots
     // The machines page with a fully onboarded machine, and the dark theme's report checked too.
     await page.goto(`${srv.url}/#/machines`);
     await expectVisible(page.getByText('Validated done'), 'validated caption');
+    await expectVisible(page.getByText('1 machine', { exact: true }), 'one machine counted in the singular');
     await shotOne(page, shot, 'machines-page-onboarded', true);
     await setTheme(page, 'dark');
     await shotOne(page, shot, 'machines-page-onboarded', true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatMetric, formatPercent, formatRelative, humanizeKind } from './format';
+import { formatDuration, formatMetric, formatPercent, formatRelative, humanizeKind, plural, pluralNoun } from './format';
 
 describe('format', () => {
   it('formats durations for ETAs', () => {
@@ -28,5 +28,17 @@ describe('format', () => {
     expect(formatMetric(0.00001234)).toBe('1.234e-5');
     expect(formatMetric(true)).toBe('yes');
     expect(formatPercent(0.424)).toBe('42%');
+  });
+  it('puts counted nouns in the right number', () => {
+    expect(plural(1, 'machine')).toBe('1 machine');
+    expect(plural(0, 'machine')).toBe('0 machines');
+    expect(plural(3, 'machine')).toBe('3 machines');
+    expect(plural(1200, 'row')).toBe('1,200 rows');
+    expect(plural(1, 'entry', 'entries')).toBe('1 entry');
+    expect(plural(2, 'entry', 'entries')).toBe('2 entries');
+    expect(plural(0.5, 'epoch')).toBe('0.5 epochs');
+    expect(plural(Number.NaN, 'row')).toBe('— rows');
+    expect(pluralNoun(1, 'file')).toBe('file');
+    expect(pluralNoun(7, 'file')).toBe('files');
   });
 });

@@ -109,6 +109,21 @@ export function formatMetric(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * A count with its noun in the right number: plural(1, 'machine') → "1 machine",
+ * plural(3, 'machine') → "3 machines", plural(1200, 'row') → "1,200 rows". Irregular nouns pass
+ * their plural: plural(2, 'failure mode', 'failure modes'), plural(0, 'entry', 'entries').
+ */
+export function plural(n: number, singular: string, pluralForm?: string): string {
+  const count = Number.isFinite(n) ? n.toLocaleString('en-US') : '—';
+  return `${count} ${pluralNoun(n, singular, pluralForm)}`;
+}
+
+/** Only the noun of plural(): "file" for 1, "files" otherwise (for counts rendered apart). */
+export function pluralNoun(n: number, singular: string, pluralForm?: string): string {
+  return n === 1 ? singular : (pluralForm ?? `${singular}s`);
+}
+
 export function formatPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return '—';
   return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;

@@ -29,7 +29,7 @@ import { MACHINE_STAGES, machines as machinesApi, type Machine } from '../../bri
 import { Page } from '../../components/Page';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState } from '../../components/ErrorState';
-import { formatRelative } from '../../lib/format';
+import { formatRelative, plural } from '../../lib/format';
 import { useMachineList, useMachineTypes } from './machines/queries';
 import { StageBadges } from './machines/StageBadges';
 import { STAGE_LABELS, needsOnboarding, stageIndex } from './machines/stages';
@@ -163,7 +163,7 @@ export function MachinesPage() {
               ))}
             </TextField>
             <Typography variant="body2" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} aria-live="polite">
-              {rows.length === all.length ? `${all.length} machines` : `${rows.length} of ${all.length} machines`}
+              {rows.length === all.length ? plural(all.length, 'machine') : `${rows.length} of ${plural(all.length, 'machine')}`}
             </Typography>
           </Stack>
           <TableContainer>

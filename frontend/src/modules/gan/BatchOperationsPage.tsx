@@ -17,6 +17,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorState } from '../../components/ErrorState';
 import { PageSkeleton } from '../../components/PageSkeleton';
 import { useJobsStore, isFinal } from '../../store/jobs';
+import { plural } from '../../lib/format';
 import { MachinePicker } from './batch/MachinePicker';
 import { OperationPicker, DEFAULT_OPTION_VALUES, batchOptions, optionErrors, type OptionValues } from './batch/OperationPicker';
 import { BatchProgress } from './batch/BatchProgress';
@@ -90,7 +91,7 @@ export function BatchOperationsPage() {
       upsertMany(items.flatMap((it) => (it.job ? [it.job] : [])));
       const failed = items.filter((it) => !it.job).length;
       enqueueSnackbar(
-        `${info.label}: ${items.length - failed} job${items.length - failed === 1 ? '' : 's'} started${failed ? `, ${failed} could not start` : ''}`,
+        `${info.label}: ${plural(items.length - failed, 'job')} started${failed ? `, ${failed} could not start` : ''}`,
         { variant: failed ? 'warning' : 'success' },
       );
     } catch (err) {
@@ -168,7 +169,7 @@ export function BatchOperationsPage() {
                   onClick={() => void start()}
                   sx={{ flexShrink: 0 }}
                 >
-                  {selected.length === 0 ? 'Choose machines' : `Run ${info.label.toLowerCase()} on ${selected.length} machine${selected.length === 1 ? '' : 's'}`}
+                  {selected.length === 0 ? 'Choose machines' : `Run ${info.label.toLowerCase()} on ${plural(selected.length, 'machine')}`}
                 </Button>
               </Stack>
             </>

@@ -10,7 +10,7 @@ import Skeleton from '@mui/material/Skeleton';
 import Box from '@mui/material/Box';
 import { useSnackbar } from 'notistack';
 import { errorMessage, machines, type Machine } from '../../../bridge';
-import { formatBytes } from '../../../lib/format';
+import { formatBytes, plural, pluralNoun } from '../../../lib/format';
 import { machineKeys } from './queries';
 
 const TABLE_LABELS: Record<string, [string, string]> = {
@@ -33,7 +33,7 @@ export function DeleteMachineDialog({ machine, onClose }: { machine: Machine | n
   const del = useMutation({
     mutationFn: () => machines.delete(id),
     onSuccess: (rep) => {
-      enqueueSnackbar(`Deleted ${rep.machine_id}: ${rep.files} files (${formatBytes(rep.bytes)}) removed`, { variant: 'success' });
+      enqueueSnackbar(`Deleted ${rep.machine_id}: ${plural(rep.files, 'file')} (${formatBytes(rep.bytes)}) removed`, { variant: 'success' });
       onClose();
       client.removeQueries({ queryKey: ['delete-preview', rep.machine_id] });
       void client.invalidateQueries({ queryKey: machineKeys.all });
@@ -53,7 +53,7 @@ export function DeleteMachineDialog({ machine, onClose }: { machine: Machine | n
           {preview.data && (
             <Box component="ul" aria-label="What will be removed" sx={{ m: 0, pl: 2.5, '& li': { py: 0.25 } }}>
               <li>
-                <strong>{preview.data.files}</strong> {preview.data.files === 1 ? 'file' : 'files'} ({formatBytes(preview.data.bytes)}: profile, datasets, models) in the folder{' '}
+                <strong>{preview.data.files}</strong> {pluralNoun(preview.data.files, 'file')} ({formatBytes(preview.data.bytes)}: profile, datasets, models) in the folder{' '}
                 <code style={{ wordBreak: 'break-all' }}>{preview.data.folder}</code>
               </li>
               {rows.map(([table, n]) => (

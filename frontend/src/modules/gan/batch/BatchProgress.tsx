@@ -19,7 +19,7 @@ import StopCircleOutlined from '@mui/icons-material/StopCircleOutlined';
 import { useSnackbar } from 'notistack';
 import { errorMessage, jobs } from '../../../bridge';
 import { JobStatusChip, StateChip } from '../../../components/StatusChip';
-import { formatDuration, formatShortTime, humanizeKey } from '../../../lib/format';
+import { formatDuration, formatShortTime, humanizeKey, plural } from '../../../lib/format';
 import { batchEta, operationInfo, type BatchSummary } from './logic';
 import type { RunningBatch } from './store';
 
@@ -64,7 +64,7 @@ export function BatchProgress({ batch, summary, onDismiss }: { batch: RunningBat
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: { sm: 'center' }, justifyContent: 'space-between' }}>
         <Box sx={{ minWidth: 0 }}>
           <Typography variant="h3" component="h2">
-            {op.label} on {summary.total} machine{summary.total === 1 ? '' : 's'}
+            {op.label} on {plural(summary.total, 'machine')}
           </Typography>
           <Typography variant="body2" color="text.secondary">
             Started {formatShortTime(batch.startedAt)} · each machine is a background job; it keeps running when you leave this page.
@@ -105,7 +105,7 @@ export function BatchProgress({ batch, summary, onDismiss }: { batch: RunningBat
       {!summary.active && summary.failures.length > 0 && (
         <Alert severity={summary.failed > 0 ? 'error' : 'warning'} variant="outlined" data-testid="batch-failures">
           <AlertTitle>
-            {summary.failures.length} machine{summary.failures.length === 1 ? '' : 's'} did not finish
+            {plural(summary.failures.length, 'machine')} did not finish
           </AlertTitle>
           <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
             {summary.failures.map((f) => (

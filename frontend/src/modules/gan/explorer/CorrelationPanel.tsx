@@ -8,6 +8,7 @@ import { useTheme } from '@mui/material/styles';
 import { datasets, type Correlation, type DatasetInfo } from '../../../bridge';
 import { ErrorState } from '../../../components/ErrorState';
 import { LazyEChart, type EChartOption } from '../../../components/charts/LazyEChart';
+import { plural } from '../../../lib/format';
 import { explorerKeys } from './queries';
 import { correlationCells, datasetLabel, strongestPairs } from './logic';
 
@@ -53,7 +54,7 @@ function Heatmap({ c, title }: { c: Correlation; title: string }) {
       <Typography variant="subtitle2" component="h2" sx={{ mb: 0.5 }}>
         {title}
       </Typography>
-      <LazyEChart option={option} height={size} ariaLabel={`Correlation heatmap of ${c.columns.length} columns of ${title}`} notMerge />
+      <LazyEChart option={option} height={size} ariaLabel={`Correlation heatmap of ${plural(c.columns.length, 'column')} of ${title}`} notMerge />
       {top.length > 0 && (
         <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
           Strongest: {top.map((p) => `${p.a} × ${p.b} (r = ${p.r.toFixed(2)})`).join(' · ')}

@@ -2,7 +2,7 @@ import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { DatasetInfo } from '../../../bridge';
-import { formatBytes, formatRelative } from '../../../lib/format';
+import { formatBytes, formatRelative, plural, pluralNoun } from '../../../lib/format';
 import { datasetLabel, formatNumber } from './logic';
 import { useDatasetColors } from './colors';
 
@@ -17,7 +17,7 @@ function One({ d, color }: { d: DatasetInfo; color: string }) {
           {datasetLabel(d.kind)}
         </Typography>
         <Typography variant="body2" color="text.secondary">
-          {formatNumber(d.rows)} rows · {d.columns.length} columns{episodes ? ` · ${episodes} episodes` : ''} · {formatBytes(d.bytes)}
+          {formatNumber(d.rows)} {pluralNoun(d.rows, 'row')} · {plural(d.columns.length, 'column')}{episodes ? ` · ${plural(Number(episodes), 'episode')}` : ''} · {formatBytes(d.bytes)}
           {generator ? ` · ${generator}` : ''} · written {formatRelative(d.modified)}
         </Typography>
       </Box>

@@ -12,6 +12,7 @@ import { datasets, type DatasetInfo, type Histogram } from '../../../bridge';
 import { ErrorState } from '../../../components/ErrorState';
 import { visuallyHidden } from '../../../theme/theme';
 import { LazyEChart, type EChartOption } from '../../../components/charts/LazyEChart';
+import { pluralNoun } from '../../../lib/format';
 import { explorerKeys } from './queries';
 import { datasetLabel, formatNumber, histogramColumns, histogramOverlap, histogramView } from './logic';
 import { useDatasetColors } from './colors';
@@ -169,7 +170,7 @@ export function DistributionPanel({
         </TextField>
         {view && (
           <Typography variant="body2" color="text.secondary" data-testid="histogram-summary">
-            {sets.map((s, d) => `${datasetLabel(s.kind)}: ${formatNumber(view.totals[d])} values${q.data?.nulls[d] ? `, ${formatNumber(q.data?.nulls[d])} missing` : ''}`).join(' · ')}
+            {sets.map((s, d) => `${datasetLabel(s.kind)}: ${formatNumber(view.totals[d])} ${pluralNoun(view.totals[d] ?? 0, 'value')}${q.data?.nulls[d] ? `, ${formatNumber(q.data?.nulls[d])} missing` : ''}`).join(' · ')}
             {view.shares.length > 1 && ` · overlap ${Math.round(histogramOverlap(view.shares[0] ?? [], view.shares[1] ?? []))} %`}
           </Typography>
         )}

@@ -15,6 +15,7 @@ import { datasetExplorer, type SeriesRangeQuery } from '../../../bridge';
 import { ErrorState } from '../../../components/ErrorState';
 import { LazyInteractiveEChart } from '../../../components/charts/LazyInteractiveEChart';
 import type { EChartOption } from '../../../components/charts/LazyEChart';
+import { pluralNoun } from '../../../lib/format';
 import { explorerKeys } from './queries';
 import { datasetLabel, defaultSensors, formatNumber, plottableColumns, seriesPoints, unitColumn, unitsFromHistogram } from './logic';
 import { zoomQueryRange, type Range } from './zoom';
@@ -51,7 +52,7 @@ function UnitPicker({ label, units, value, onChange, id }: { label: string; unit
     <TextField select size="small" label={label} value={value} onChange={(e) => onChange(e.target.value)} sx={{ minWidth: 200 }} id={id}>
       {units.map((u) => (
         <MenuItem key={u.value} value={u.value}>
-          Episode {u.value} ({formatNumber(u.rows)} rows)
+          Episode {u.value} ({formatNumber(u.rows)} {pluralNoun(u.rows, 'row')})
         </MenuItem>
       ))}
       <MenuItem value={ALL_UNITS}>All rows</MenuItem>
@@ -267,7 +268,7 @@ export function SeriesPanel({ machine, a, b, sensors, unit, unitB, onChange }: S
       )}
       <Stack direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'center' }, justifyContent: 'space-between' }}>
         <Typography variant="body2" color="text.secondary" data-testid="series-summary">
-          Showing {formatNumber(shown)} points of {formatNumber(inRange)}
+          Showing {formatNumber(shown)} {pluralNoun(inRange, 'point')} of {formatNumber(inRange)}
           {range ? ' in the zoomed range' : ''} — downsampled on the server (largest-triangle-three-buckets), which keeps peaks and steps. Scroll or drag the slider to zoom; detail is fetched for the range you look at.
         </Typography>
         {range && (

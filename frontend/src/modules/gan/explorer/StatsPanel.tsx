@@ -16,6 +16,7 @@ import { alpha, useTheme } from '@mui/material/styles';
 import { datasets, type ColumnStats, type DatasetInfo } from '../../../bridge';
 import { ErrorState } from '../../../components/ErrorState';
 import { statusText } from '../../../theme/theme';
+import { plural } from '../../../lib/format';
 import { explorerKeys } from './queries';
 import { datasetLabel, formatNumber, nullShare, statsRows, type StatsRow } from './logic';
 import { useDatasetColors } from './colors';
@@ -30,7 +31,7 @@ function valueText(s: ColumnStats, v: number | null): string {
 function topText(s: ColumnStats): string {
   const n = s.count || 1;
   const top = (s.top ?? []).slice(0, 3).map((t) => `${t.value} ${Math.round((100 * t.count) / n)} %`);
-  const more = (s.distinct ?? 0) > 3 ? ` · ${s.distinct} values` : '';
+  const more = (s.distinct ?? 0) > 3 ? ` · ${plural(s.distinct ?? 0, 'value')}` : '';
   return top.join(', ') + more;
 }
 

@@ -25,6 +25,7 @@ import Typography from '@mui/material/Typography';
 import Add from '@mui/icons-material/Add';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import type { MachineProfile, MachineTypeInfo, ProfileSensor } from '../../../bridge';
+import { plural } from '../../../lib/format';
 import { FieldErrors, describeField } from './fieldErrors';
 
 export interface ProfileFormProps {
@@ -365,7 +366,7 @@ function SensorErrorList({ sensors, errors }: { sensors: ProfileSensor[]; errors
   if (list.length === 0) return null;
   return (
     <Alert severity="error" sx={{ mt: 1.5 }} role="alert">
-      <AlertTitle>{list.length === 1 ? '1 sensor problem' : `${list.length} sensor problems`}</AlertTitle>
+      <AlertTitle>{plural(list.length, 'sensor problem')}</AlertTitle>
       <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
         {list.map((f) => (
           <li key={`${f.field}:${f.message}`}>

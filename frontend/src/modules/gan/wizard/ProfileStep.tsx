@@ -30,6 +30,7 @@ import {
 } from '../../../bridge';
 import { DownloadMenuButton } from '../../fleet/machines/DownloadProfileButton';
 import { machineKeys, useMachineList } from '../../fleet/machines/queries';
+import { plural } from '../../../lib/format';
 import { FieldErrors } from './fieldErrors';
 import { ProfileForm } from './ProfileForm';
 import { suggestMachineId } from './steps';
@@ -194,7 +195,7 @@ export function ProfileStep({ types, detail, onCreated, onContinue }: ProfileSte
                   </Stack>
                 ) : (
                   <Typography variant="body2" color="error" sx={{ fontWeight: 600 }} data-testid="profile-error-count">
-                    {errors.size === 1 ? '1 problem to fix' : `${errors.size} problems to fix`} — see the highlighted fields.
+                    {plural(errors.size, 'problem')} to fix — see the highlighted fields.
                   </Typography>
                 )}
               </Box>

@@ -11,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
 import { ONBOARDING_DEFAULTS, ONBOARDING_JOB_KINDS, onboarding, type Job, type MachineDetail, type TrainResult } from '../../../bridge';
 import { LazyEChart, type EChartOption } from '../../../components/charts/LazyEChart';
-import { formatBytes, formatDuration, formatMetric } from '../../../lib/format';
+import { formatBytes, formatDuration, formatMetric, plural } from '../../../lib/format';
 import { IntField, Section, Stat, StatRow, intOk } from './common';
 import { JobProgress } from './JobProgress';
 import { useLossHistory } from './useMachineJob';
@@ -125,7 +125,7 @@ function TrainingProgress({ machineId, job }: { machineId: string; job: Job }) {
           <Stat label="Epoch" value={<span data-testid="epoch-counter">{`${epoch} / ${totalEpochs}`}</span>} />
           <Stat label="Loss" value={last ? formatMetric(last[1]) : '—'} hint={points.length > 1 ? `started at ${formatMetric(points[0]?.[1])}` : undefined} />
           {active && <Stat label="Time left" value={job.eta_seconds !== null ? formatDuration(job.eta_seconds) : 'estimating…'} />}
-          {result && <Stat label="Training time" value={formatDuration(result.seconds)} hint={`${result.rows.toLocaleString()} rows, ${result.columns.length} columns`} />}
+          {result && <Stat label="Training time" value={formatDuration(result.seconds)} hint={`${plural(result.rows, 'row')}, ${plural(result.columns.length, 'column')}`} />}
           {result && <Stat label="Model size" value={formatBytes(result.bytes)} />}
         </StatRow>
       </Box>

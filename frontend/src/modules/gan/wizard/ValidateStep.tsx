@@ -29,7 +29,7 @@ import { ScoreGauge } from '../../../components/charts/ScoreGauge';
 import { HistogramOverlay } from '../../../components/charts/HistogramOverlay';
 import { ErrorState } from '../../../components/ErrorState';
 import { StateChip } from '../../../components/StatusChip';
-import { formatDuration, formatShortTime } from '../../../lib/format';
+import { formatDuration, formatShortTime, plural } from '../../../lib/format';
 import { machineKeys } from '../../fleet/machines/queries';
 import { Section, Stat, StatRow } from './common';
 import { JobProgress } from './JobProgress';
@@ -185,7 +185,7 @@ function ColumnBars({ report }: { report: QualityReport }) {
   const weak = rows.filter((c) => c.score < WEAK_COLUMN).reverse();
   return (
     <>
-      <LazyEChart option={option} height={Math.max(200, rows.length * 20 + 40)} ariaLabel={`Column shape scores of ${rows.length} columns`} />
+      <LazyEChart option={option} height={Math.max(200, rows.length * 20 + 40)} ariaLabel={`Column shape scores of ${plural(rows.length, 'column')}`} />
       {weak.length > 0 && (
         <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1, mt: 1, alignItems: 'center' }} aria-label="Weakest columns">
           <Typography variant="body2" color="text.secondary">
