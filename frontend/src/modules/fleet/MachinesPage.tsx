@@ -32,7 +32,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { formatRelative, plural } from '../../lib/format';
 import { useMachineList, useMachineTypes } from './machines/queries';
 import { StageBadges } from './machines/StageBadges';
-import { STAGE_LABELS, needsOnboarding, stageIndex } from './machines/stages';
+import { STAGE_LABELS, needsOnboarding, stageCaption, stageIndex } from './machines/stages';
 import { DeleteMachineDialog } from './machines/DeleteMachineDialog';
 import { DownloadMenuButton } from './machines/DownloadProfileButton';
 
@@ -75,15 +75,6 @@ export function filterMachines(list: Machine[], q: { search: string; type: strin
     const vb = sortValue(b, q.sort);
     return (va < vb ? -1 : va > vb ? 1 : 0) * sign || a.machine_id.localeCompare(b.machine_id);
   });
-}
-
-/** "Seed done", "TVAE running", "Synthetic failed" — the stage that matters now. */
-function stageCaption(m: Machine): string {
-  const running = m.stages.find((s) => s.state === 'running');
-  if (running) return `${STAGE_LABELS[running.stage] ?? running.stage} running…`;
-  const failed = m.stages.find((s) => s.state === 'failed');
-  if (failed) return `${STAGE_LABELS[failed.stage] ?? failed.stage} failed`;
-  return m.stage === 'profile' ? 'Profile only' : `${STAGE_LABELS[m.stage] ?? m.stage} done`;
 }
 
 export function MachinesPage() {

@@ -19,7 +19,7 @@ import { isApiError } from '../../bridge';
 import { Page } from '../../components/Page';
 import { ErrorState } from '../../components/ErrorState';
 import { useMachineDetail, useMachineList, useMachineTypes } from '../fleet/machines/queries';
-import { STAGE_LABELS, needsOnboarding } from '../fleet/machines/stages';
+import { needsOnboarding, stageCaption } from '../fleet/machines/stages';
 import { STEPS, reachableStep, resumeStep, stepState } from './wizard/steps';
 import { useMachineJobsSeed } from './wizard/useMachineJob';
 import { ProfileStep } from './wizard/ProfileStep';
@@ -145,6 +145,11 @@ export function NewMachinePage() {
   );
 }
 
+/** "Training TVAE…" → "training TVAE…" for mid-sentence use; "TVAE trained" keeps its acronym. */
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
 /** Offers to continue the machine last onboarded here, when it is not finished. */
 function ResumeBanner() {
   const list = useMachineList();
@@ -162,8 +167,8 @@ function ResumeBanner() {
       }
     >
       {running
-        ? `${m.name || m.machine_id} is still being onboarded (${STAGE_LABELS[running.stage] ?? running.stage} running).`
-        : `${m.name || m.machine_id} is onboarded up to “${STAGE_LABELS[m.stage] ?? m.stage}”.`}{' '}
+        ? `${m.name || m.machine_id} is still being onboarded — ${lowerFirst(stageCaption(m))}`
+        : `${m.name || m.machine_id} is not fully onboarded yet — ${lowerFirst(stageCaption(m))}.`}{' '}
       Continue where you stopped, or start a new machine below.
     </Alert>
   );

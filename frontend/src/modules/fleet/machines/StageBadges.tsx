@@ -4,7 +4,7 @@ import Typography from '@mui/material/Typography';
 import { alpha, useTheme } from '@mui/material/styles';
 import type { Machine } from '../../../bridge';
 import { statusText } from '../../../theme/theme';
-import { STAGE_LABELS, stageStates } from './stages';
+import { STAGE_LABELS, stageStates, stageText } from './stages';
 
 /**
  * The workflow of a machine as six connected badges (profile → seed → trained → synthetic →
@@ -13,7 +13,7 @@ import { STAGE_LABELS, stageStates } from './stages';
 export function StageBadges({ machine, compact = false }: { machine: Pick<Machine, 'stages'>; compact?: boolean }) {
   const theme = useTheme();
   const states = stageStates(machine);
-  const summary = states.map((s) => `${STAGE_LABELS[s.stage] ?? s.stage}: ${s.state}`).join(', ');
+  const summary = states.map((s) => stageText(s.stage, s.state)).join(', ');
   return (
     <Box role="img" aria-label={`Workflow — ${summary}`} sx={{ display: 'flex', alignItems: 'center', gap: 0.25 }}>
       {states.map((s, i) => {
@@ -25,7 +25,7 @@ export function StageBadges({ machine, compact = false }: { machine: Pick<Machin
         return (
           <Box key={s.stage} sx={{ display: 'flex', alignItems: 'center' }}>
             {i > 0 && <Box aria-hidden sx={{ width: compact ? 6 : 10, height: 2, bgcolor: done ? alpha(c, 0.6) : theme.palette.divider }} />}
-            <Tooltip title={`${label}: ${s.state}${s.detail ? ` — ${s.detail}` : ''}`}>
+            <Tooltip title={`${stageText(s.stage, s.state)}${s.detail ? ` — ${s.detail}` : ''}`}>
               <Box
                 aria-hidden
                 sx={{

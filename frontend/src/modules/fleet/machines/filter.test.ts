@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../../../bridge';
 import { filterMachines } from '../MachinesPage';
-import { needsOnboarding, stageStates } from './stages';
+import { needsOnboarding, stageCaption, stageStates, stageText } from './stages';
 
 function machine(id: string, type: string, stage: string, over: Partial<Machine> = {}): Machine {
   return {
@@ -49,5 +49,26 @@ describe('stages', () => {
     expect(s.map((x) => x.state)).toEqual(['done', 'done', 'pending', 'pending', 'pending', 'pending']);
     expect(needsOnboarding({ stage: 'synthetic' })).toBe(true);
     expect(needsOnboarding({ stage: 'validated' })).toBe(false);
+  });
+});
+
+describe('stage captions', () => {
+  const st = (stage: string, state: string) => ({ stage, state, detail: '', updated_at: '' });
+  it('name the furthest stage done without doubled words', () => {
+    expect(stageCaption({ stage: 'validated', stages: [st('seed', 'done'), st('validated', 'done')] })).toBe('Validated');
+    expect(stageCaption({ stage: 'seed', stages: [st('seed', 'done')] })).toBe('Seed data ready');
+    expect(stageCaption({ stage: 'trained', stages: [st('trained', 'done')] })).toBe('TVAE trained');
+    expect(stageCaption({ stage: 'profile', stages: [] })).toBe('Profile only');
+  });
+  it('put a running stage first, then a failed one', () => {
+    expect(stageCaption({ stage: 'seed', stages: [st('seed', 'done'), st('trained', 'running')] })).toBe('Training TVAE…');
+    expect(stageCaption({ stage: 'trained', stages: [st('trained', 'done'), st('synthetic', 'failed')] })).toBe('Failed at synthetic data');
+    expect(stageCaption({ stage: 'seed', stages: [st('synthetic', 'failed'), st('trained', 'running')] })).toBe('Training TVAE…');
+  });
+  it('describe every state of a badge', () => {
+    expect(stageText('validated', 'pending')).toBe('Validation not started');
+    expect(stageText('models', 'running')).toBe('Training models…');
+    expect(stageText('seed', 'failed')).toBe('Failed at seed data');
+    expect(stageText('future_stage', 'done')).toBe('Future stage done');
   });
 });
