@@ -176,11 +176,31 @@ test('wizard: every step of an onboarded machine in the light theme (screenshots
       await expectVisible(ready(), `${name} content`, 30_000);
       await shotOne(page, shot, name, true);
     }
+    // The sensor table fits a 1280 px window; at 1024 px it scrolls inside its own region, which
+    // the keyboard can reach.
+    await page.goto(`${srv.url}/#/machines/new?machine=${id}&step=0`);
+    const sensorsRegion = page.getByRole('region', { name: 'Sensors, scrollable' });
+    await expectVisible(sensorsRegion, 'sensor table region');
+    const overflow = () => sensorsRegion.evaluate((el) => el.scrollWidth - el.clientWidth);
+    if ((await overflow()) > 0) throw new Error(`the sensor table scrolls sideways at 1280 px (${await overflow()} px too wide)`);
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await settle(page);
+    if ((await sensorsRegion.getAttribute('tabindex')) !== '0') throw new Error('the sensor table region is not keyboard-focusable');
+    await shots(page, shot, 'wizard-1-profile-1024');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     // The machines page with a fully onboarded machine, and the dark theme's report checked too.
     await page.goto(`${srv.url}/#/machines`);
     await expectVisible(page.getByText('Validated', { exact: true }), 'validated caption');
     if (await page.getByText(/\b(\w+) done\b/).count()) throw new Error('a stage caption still says "… done"');
     await expectVisible(page.getByText('1 machine', { exact: true }), 'one machine counted in the singular');
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 900 });
+      await settle(page);
+      const over = await page.getByRole('table', { name: 'Machines' }).evaluate((t) => t.parentElement.scrollWidth - t.parentElement.clientWidth);
+      if (over > 0) throw new Error(`the machines table scrolls sideways at ${width} px (${over} px too wide)`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
     await shotOne(page, shot, 'machines-page-onboarded', true);
     await setTheme(page, 'dark');
     await shotOne(page, shot, 'machines-page-onboarded', true);

@@ -38,14 +38,23 @@ import { DownloadMenuButton } from './machines/DownloadProfileButton';
 
 type SortKey = 'name' | 'machine_type' | 'manufacturer' | 'site' | 'stage' | 'updated_at';
 
-const COLUMNS: { key: SortKey; label: string }[] = [
+/**
+ * The table's columns. Below the lg breakpoint (a 1280 px window) the secondary ones (wide: true)
+ * fold into their neighbours — the type under the machine's id, the update time under the stage —
+ * so the table fits without sideways scrolling and shows the same facts.
+ */
+const COLUMNS: { key: SortKey; label: string; wide?: boolean }[] = [
   { key: 'name', label: 'Machine' },
-  { key: 'machine_type', label: 'Type' },
+  { key: 'machine_type', label: 'Type', wide: true },
   { key: 'manufacturer', label: 'Manufacturer' },
   { key: 'site', label: 'Site / line' },
   { key: 'stage', label: 'Workflow stage' },
-  { key: 'updated_at', label: 'Updated' },
+  { key: 'updated_at', label: 'Updated', wide: true },
 ];
+
+/** Shown only from lg up (a table cell), and only below lg (a line in a cell). */
+const WIDE_ONLY = { display: { xs: 'none', lg: 'table-cell' } } as const;
+const NARROW_ONLY = { display: { xs: 'block', lg: 'none' } } as const;
 
 function sortValue(m: Machine, key: SortKey): string | number {
   switch (key) {
@@ -157,12 +166,12 @@ export function MachinesPage() {
               {rows.length === all.length ? plural(all.length, 'machine') : `${rows.length} of ${plural(all.length, 'machine')}`}
             </Typography>
           </Stack>
-          <TableContainer>
-            <Table size="small" aria-label="Machines">
+          <TableContainer tabIndex={0} role="region" aria-label="Machines, scrollable">
+            <Table size="small" aria-label="Machines" sx={{ '& td, & th': { px: 1.25 }, '& td:first-of-type, & th:first-of-type': { pl: 2 }, '& td:last-of-type, & th:last-of-type': { pr: 1.5 } }}>
               <TableHead>
                 <TableRow>
                   {COLUMNS.map((c) => (
-                    <TableCell key={c.key} sortDirection={sort === c.key ? dir : false} sx={{ whiteSpace: 'nowrap' }}>
+                    <TableCell key={c.key} sortDirection={sort === c.key ? dir : false} sx={{ whiteSpace: 'nowrap', ...(c.wide ? WIDE_ONLY : {}) }}>
                       <TableSortLabel active={sort === c.key} direction={sort === c.key ? dir : 'asc'} onClick={() => toggleSort(c.key)}>
                         {c.label}
                       </TableSortLabel>
@@ -174,15 +183,18 @@ export function MachinesPage() {
               <TableBody>
                 {rows.map((m) => (
                   <TableRow key={m.machine_id} hover>
-                    <TableCell sx={{ minWidth: 200 }}>
+                    <TableCell sx={{ minWidth: 180 }}>
                       <Link component={RouterLink} to={`/machines/${m.machine_id}`} underline="hover" sx={{ fontWeight: 600 }}>
                         {m.name || m.machine_id}
                       </Link>
                       <Typography variant="caption" color="text.secondary" sx={{ display: 'block', fontFamily: 'monospace' }}>
                         {m.machine_id}
                       </Typography>
+                      <Typography variant="caption" color="text.secondary" sx={NARROW_ONLY}>
+                        {typeLabel(m.machine_type)}
+                      </Typography>
                     </TableCell>
-                    <TableCell>{typeLabel(m.machine_type)}</TableCell>
+                    <TableCell sx={WIDE_ONLY}>{typeLabel(m.machine_type)}</TableCell>
                     <TableCell>
                       {m.manufacturer}
                       <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
@@ -200,8 +212,11 @@ export function MachinesPage() {
                       <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 0.5, whiteSpace: 'nowrap' }}>
                         {stageCaption(m)}
                       </Typography>
+                      <Typography variant="caption" color="text.secondary" sx={{ ...NARROW_ONLY, whiteSpace: 'nowrap' }}>
+                        updated {formatRelative(m.updated_at)}
+                      </Typography>
                     </TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{formatRelative(m.updated_at)}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap', ...WIDE_ONLY }}>{formatRelative(m.updated_at)}</TableCell>
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                       <Tooltip title="Open">
                         <IconButton component={RouterLink} to={`/machines/${m.machine_id}`} size="small" aria-label={`Open ${m.machine_id}`}>

@@ -11,6 +11,7 @@ import CardContent from '@mui/material/CardContent';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import IconButton from '@mui/material/IconButton';
+import InputAdornment from '@mui/material/InputAdornment';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
@@ -190,6 +191,7 @@ const NumberInput = memo(function NumberInput({
   optional = false,
   width = 92,
   field,
+  prefix,
 }: {
   value: number | null | undefined;
   onChange: (v: number | undefined) => void;
@@ -198,6 +200,8 @@ const NumberInput = memo(function NumberInput({
   optional?: boolean;
   width?: number;
   field: string;
+  /** A short visible tag inside the box ("min", "high") when two inputs share a column. */
+  prefix?: string;
 }) {
   const [text, setText] = useState(value === null || value === undefined ? '' : String(value));
   useEffect(() => {
@@ -220,24 +224,52 @@ const NumberInput = memo(function NumberInput({
           if (t === '') onChange(undefined);
           else if (Number.isFinite(Number(t))) onChange(Number(t));
         }}
-        sx={{ width }}
-        slotProps={{ htmlInput: { 'aria-label': label, inputMode: 'decimal', 'data-field': field, 'aria-invalid': !!msg, 'aria-description': msg } }}
+        sx={{ width, '& .MuiInputBase-root': { pl: prefix ? 0.75 : undefined }, '& input': { px: prefix ? 0.5 : 1, py: 0.6 } }}
+        slotProps={{
+          input: prefix
+            ? {
+                startAdornment: (
+                  <InputAdornment position="start" sx={{ mr: 0 }} aria-hidden>
+                    <Typography component="span" sx={{ fontSize: 11, color: 'text.secondary', minWidth: 24 }}>
+                      {prefix}
+                    </Typography>
+                  </InputAdornment>
+                ),
+              }
+            : undefined,
+          htmlInput: { 'aria-label': label, inputMode: 'decimal', 'data-field': field, 'aria-invalid': !!msg, 'aria-description': msg },
+        }}
       />
     </Tooltip>
   );
 });
 
-const SENSOR_NUMBERS: { key: keyof ProfileSensor; label: string; optional?: boolean }[] = [
-  { key: 'normal_min', label: 'Normal min' },
-  { key: 'normal_max', label: 'Normal max' },
-  { key: 'warning_low', label: 'Warn low', optional: true },
-  { key: 'trip_low', label: 'Trip low', optional: true },
-  { key: 'warning_high', label: 'Warn high', optional: true },
-  { key: 'trip_high', label: 'Trip high', optional: true },
-  { key: 'physical_min', label: 'Physical min' },
-  { key: 'physical_max', label: 'Physical max' },
-  { key: 'sample_interval_s', label: 'Interval (s)' },
-  { key: 'noise_std', label: 'Noise σ' },
+type SensorNumber = { key: keyof ProfileSensor; label: string; tag: string; optional?: boolean };
+
+/**
+ * The numeric fields of a sensor, two per column (min over max, low over high), so the table fits
+ * a 1280 px window without sideways scrolling; each input keeps its full accessible name.
+ */
+const SENSOR_GROUPS: { title: string; sub: string; fields: [SensorNumber, SensorNumber] }[] = [
+  { title: 'Normal range', sub: 'min / max', fields: [{ key: 'normal_min', label: 'Normal min', tag: 'min' }, { key: 'normal_max', label: 'Normal max', tag: 'max' }] },
+  {
+    title: 'Warning',
+    sub: 'low / high, optional',
+    fields: [
+      { key: 'warning_low', label: 'Warn low', tag: 'low', optional: true },
+      { key: 'warning_high', label: 'Warn high', tag: 'high', optional: true },
+    ],
+  },
+  {
+    title: 'Trip',
+    sub: 'low / high, optional',
+    fields: [
+      { key: 'trip_low', label: 'Trip low', tag: 'low', optional: true },
+      { key: 'trip_high', label: 'Trip high', tag: 'high', optional: true },
+    ],
+  },
+  { title: 'Physical range', sub: 'min / max', fields: [{ key: 'physical_min', label: 'Physical min', tag: 'min' }, { key: 'physical_max', label: 'Physical max', tag: 'max' }] },
+  { title: 'Sampling', sub: 'interval s / noise σ', fields: [{ key: 'sample_interval_s', label: 'Interval (s)', tag: 's' }, { key: 'noise_std', label: 'Noise σ', tag: 'σ' }] },
 ];
 
 function newSensor(like?: ProfileSensor): ProfileSensor {
@@ -252,6 +284,22 @@ function newSensor(like?: ProfileSensor): ProfileSensor {
     sample_interval_s: like?.sample_interval_s ?? 10,
     noise_std: like?.noise_std ?? 0.1,
   };
+}
+
+/** A text cell input of the sensor table with the backend's message on hover and focus. */
+function SensorText({ value, label, field, error, width, onChange }: { value: string; label: string; field: string; error?: string; width: number | string; onChange: (v: string) => void }) {
+  return (
+    <Tooltip title={error ?? ''} disableHoverListener={!error} disableFocusListener={!error} placement="top">
+      <TextField
+        size="small"
+        value={value}
+        error={!!error}
+        onChange={(e) => onChange(e.target.value)}
+        sx={{ width, '& input': { px: 1, py: 0.6 } }}
+        slotProps={{ htmlInput: { 'aria-label': label, 'data-field': field, spellCheck: false, 'aria-invalid': !!error, 'aria-description': error } }}
+      />
+    </Tooltip>
+  );
 }
 
 function SensorsTable({ sensors, onChange, errors }: { sensors: ProfileSensor[]; onChange: (s: ProfileSensor[]) => void; errors: FieldErrors }) {
@@ -286,16 +334,22 @@ function SensorsTable({ sensors, onChange, errors }: { sensors: ProfileSensor[];
             {sensorsError}
           </Alert>
         )}
-        <TableContainer sx={{ maxHeight: 520 }}>
-          <Table size="small" stickyHeader aria-label="Sensors" sx={{ '& td, & th': { px: 0.75, py: 0.5 } }}>
+        <TableContainer sx={{ maxHeight: 560 }} tabIndex={0} role="region" aria-label="Sensors, scrollable" data-testid="sensors-table">
+          <Table size="small" stickyHeader aria-label="Sensors" sx={{ '& td, & th': { px: 0.5, py: 0.5, verticalAlign: 'top' }, '& th': { lineHeight: 1.25 } }}>
             <TableHead>
               <TableRow>
-                <TableCell>Name</TableCell>
-                <TableCell>Kind</TableCell>
-                <TableCell>Unit</TableCell>
-                {SENSOR_NUMBERS.map((c) => (
-                  <TableCell key={c.key} sx={{ whiteSpace: 'nowrap' }}>
-                    {c.label}
+                <TableCell>
+                  Sensor
+                  <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                    name / kind · unit
+                  </Typography>
+                </TableCell>
+                {SENSOR_GROUPS.map((g) => (
+                  <TableCell key={g.title}>
+                    {g.title}
+                    <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block', whiteSpace: 'nowrap' }}>
+                      {g.sub}
+                    </Typography>
                   </TableCell>
                 ))}
                 <TableCell>Key</TableCell>
@@ -308,36 +362,37 @@ function SensorsTable({ sensors, onChange, errors }: { sensors: ProfileSensor[];
               {sensors.map((s, i) => {
                 const p = `sensors[${i}]`;
                 const rowLabel = s.name || `sensor ${i + 1}`;
+                const text = (k: 'name' | 'kind' | 'unit', width: number | string) => (
+                  <SensorText value={s[k]} label={`${rowLabel} ${k}`} field={`${p}.${k}`} error={errors.get(`${p}.${k}`)} width={width} onChange={(v) => update(i, { [k]: v })} />
+                );
                 return (
                   <TableRow key={i} sx={errors.under(p) ? { bgcolor: 'action.hover' } : undefined}>
-                    {(['name', 'kind', 'unit'] as const).map((k) => {
-                      const msg = errors.get(`${p}.${k}`);
-                      return (
-                        <TableCell key={k}>
-                          <Tooltip title={msg ?? ''} disableHoverListener={!msg} disableFocusListener={!msg} placement="top">
-                            <TextField
-                              size="small"
-                              value={s[k]}
-                              error={!!msg}
-                              onChange={(e) => update(i, { [k]: e.target.value })}
-                              sx={{ width: k === 'name' ? 190 : k === 'kind' ? 120 : 72 }}
-                              slotProps={{ htmlInput: { 'aria-label': `${rowLabel} ${k}`, 'data-field': `${p}.${k}`, spellCheck: false, 'aria-invalid': !!msg, 'aria-description': msg } }}
+                    <TableCell sx={{ width: 188 }}>
+                      <Stack spacing={0.5} sx={{ width: 180 }}>
+                        {text('name', '100%')}
+                        <Stack direction="row" spacing={0.5}>
+                          {text('kind', 112)}
+                          {text('unit', 64)}
+                        </Stack>
+                      </Stack>
+                    </TableCell>
+                    {SENSOR_GROUPS.map((g) => (
+                      <TableCell key={g.title}>
+                        <Stack spacing={0.5}>
+                          {g.fields.map((c) => (
+                            <NumberInput
+                              key={c.key}
+                              value={s[c.key] as number | null | undefined}
+                              optional={c.optional}
+                              label={`${rowLabel} ${c.label}`}
+                              field={`${p}.${c.key}`}
+                              error={errors.get(`${p}.${c.key}`)}
+                              onChange={(v) => update(i, { [c.key]: v })}
+                              prefix={c.tag}
+                              width={104}
                             />
-                          </Tooltip>
-                        </TableCell>
-                      );
-                    })}
-                    {SENSOR_NUMBERS.map((c) => (
-                      <TableCell key={c.key}>
-                        <NumberInput
-                          value={s[c.key] as number | null | undefined}
-                          optional={c.optional}
-                          label={`${rowLabel} ${c.label}`}
-                          field={`${p}.${c.key}`}
-                          error={errors.get(`${p}.${c.key}`)}
-                          onChange={(v) => update(i, { [c.key]: v })}
-                          width={c.key === 'sample_interval_s' || c.key === 'noise_std' ? 78 : 88}
-                        />
+                          ))}
+                        </Stack>
                       </TableCell>
                     ))}
                     <TableCell>
