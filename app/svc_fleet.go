@@ -11,17 +11,24 @@ import (
 	"pdmstudio/backend/telemetry"
 )
 
+// liveStartDelay is how long the live fleet waits before its first refresh when the last
+// refresh's overview is stored: long enough for the UI's first render on a 2-core laptop
+// (docs/benchmarks.md, "Fleet dashboard"), short enough that the fleet is current soon.
+const liveStartDelay = 3 * time.Second
+
 // newMonitor wires the live fleet onto the core: the registry's models, the event hub, and the
 // registry's view of a machine's latest readings (so on-demand predictions use live telemetry).
 func (c *Core) newMonitor() *telemetry.Monitor {
-	m := &telemetry.Monitor{Store: c.Store, Dir: c.Dir, Models: c.Registry, Emit: c.Events.Emit, Log: c.Log}
+	// The start delay leaves the CPU to the window's first render (the stored overview shows meanwhile).
+	m := &telemetry.Monitor{Store: c.Store, Dir: c.Dir, Models: c.Registry, Emit: c.Events.Emit, Log: c.Log, StartDelay: liveStartDelay}
 	c.Registry.Live = func(ctx context.Context, machineID string) (*datasets.Table, string, bool) {
 		return m.Live(ctx, machineID, 200)
 	}
 	return m
 }
 
-// StartLive runs the live fleet until ctx ends: a refresh at once, then on the configured
+// StartLive runs the live fleet until ctx ends: a refresh at once (after liveStartDelay when a
+// stored overview can be shown meanwhile), then on the configured
 // interval, and again soon after a job that can make a machine ready finishes. The desktop and
 // `serve` call it; one-shot CLI commands do not.
 func (c *Core) StartLive(ctx context.Context) {

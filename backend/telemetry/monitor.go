@@ -188,6 +188,10 @@ type Monitor struct {
 	Workers int
 	// NoPredictionLog skips logging the refresh's predictions in the predictions table.
 	NoPredictionLog bool
+	// StartDelay holds Run's first refresh back this long when the last refresh's overview is
+	// stored and can be shown meanwhile, so loading the fleet's models does not compete with the
+	// UI's first render for the CPU. A kick (Refresh now, a finished job) ends the wait. 0: at once.
+	StartDelay time.Duration
 
 	refreshMu sync.Mutex     // one refresh at a time
 	logs      sync.WaitGroup // the prediction log write of the last refresh
@@ -268,6 +272,17 @@ func (m *Monitor) Run(ctx context.Context) {
 		m.running = false
 		m.mu.Unlock()
 	}()
+	if m.StartDelay > 0 && m.hasSnapshot(ctx) {
+		timer := time.NewTimer(m.StartDelay)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-kick:
+			timer.Stop()
+		case <-timer.C:
+		}
+	}
 	m.refreshLogged(ctx, false)
 	last := m.now()
 	for {
@@ -304,6 +319,19 @@ func (m *Monitor) refreshLogged(ctx context.Context, advance bool) {
 	if _, err := m.Refresh(ctx, advance); err != nil && ctx.Err() == nil {
 		m.log().Error("fleet refresh", "err", err)
 	}
+}
+
+// hasSnapshot reports whether a previous refresh's overview is stored (what Overview serves
+// until this process's first refresh).
+func (m *Monitor) hasSnapshot(ctx context.Context) bool {
+	v, ok, err := m.Store.GetSetting(ctx, snapshotKey)
+	if err != nil || !ok {
+		return false
+	}
+	var snap struct {
+		Machines []json.RawMessage `json:"machines"`
+	}
+	return json.Unmarshal([]byte(v), &snap) == nil && len(snap.Machines) > 0
 }
 
 // Overview returns the fleet as of the latest refresh. Before this process has refreshed, it
