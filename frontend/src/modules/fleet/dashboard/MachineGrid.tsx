@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import Box from '@mui/material/Box';
 import type { MachineStatus } from '../../../bridge';
 import { gridWindow } from './logic';
-import { CARD_HEIGHT, MachineCard, type Preparing } from './MachineCard';
+import { CARD_HEIGHT, MachineCard, MachineCardStyles, type Preparing } from './MachineCard';
 
 const GAP = 16;
 const MIN_CARD = 270;
@@ -26,14 +26,22 @@ export function MachineGrid({ machines, now, preparing, total }: MachineGridProp
   const label = machines.length === total ? `Machines (${total})` : `Machines (${machines.length} of ${total})`;
   if (machines.length <= WINDOW_THRESHOLD) {
     return (
-      <Box role="list" aria-label={label} data-testid="machine-grid" sx={{ display: 'grid', gap: `${GAP}px`, gridTemplateColumns: `repeat(auto-fill, minmax(min(${MIN_CARD}px, 100%), 1fr))` }}>
-        {machines.map((m) => (
-          <MachineCard key={m.id} m={m} now={now} preparing={preparing[m.id]} />
-        ))}
-      </Box>
+      <>
+        <MachineCardStyles />
+        <Box role="list" aria-label={label} data-testid="machine-grid" sx={{ display: 'grid', gap: `${GAP}px`, gridTemplateColumns: `repeat(auto-fill, minmax(min(${MIN_CARD}px, 100%), 1fr))` }}>
+          {machines.map((m) => (
+            <MachineCard key={m.id} m={m} now={now} preparing={preparing[m.id]} />
+          ))}
+        </Box>
+      </>
     );
   }
-  return <WindowedGrid machines={machines} now={now} preparing={preparing} label={label} />;
+  return (
+    <>
+      <MachineCardStyles />
+      <WindowedGrid machines={machines} now={now} preparing={preparing} label={label} />
+    </>
+  );
 }
 
 function WindowedGrid({ machines, now, preparing, label }: Omit<MachineGridProps, 'total'> & { label: string }) {
