@@ -12,6 +12,9 @@
 //   BENCH_DATA_DIR=/path/to/bootstrapped/dir PDMSTUDIO_BIN=... PDMSTUDIO_ASSETS_DIR=... node e2e/bench-dashboard.mjs
 // Without BENCH_DATA_DIR the 26 machines are bootstrapped first with the CLI's tiny settings
 // (several minutes on a 2-core machine).
+// Side by side: BENCH_BASELINE_ASSETS_DIR (a UI build) and/or BENCH_BASELINE_BIN (a binary) run a
+// baseline alternately with the current build in the same session, each run a cold start.
+// BENCH_SKIP_1000=1 leaves out the 1,000-machine part.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,13 +41,13 @@ function prepareFleet(bin) {
   return dir;
 }
 
-async function firstRender26(bin, dir) {
+async function firstRender26(bin, dir, env = {}) {
   // The browser stands for the desktop's web view, which starts alongside the process: it is
   // up before the clock starts.
   const browser = await launchBrowser({ viewport: { width: 1440, height: 900 } });
   const page = await browser.context.newPage();
   const t0 = performance.now();
-  const server = await startServer({ bin, dataDir: dir });
+  const server = await startServer({ bin, dataDir: dir, env });
   const serverReady = performance.now() - t0;
   try {
     const t1 = performance.now();
@@ -131,44 +134,64 @@ async function fleet1000(server) {
   }
 }
 
+function summary26(runs) {
+  const total = median(runs.map((r) => r.total_ms));
+  return {
+    from_process_start_ms_median: total,
+    server_ready_ms_median: median(runs.map((r) => r.server_ready_ms)),
+    page_to_26_cards_ms_median: median(runs.map((r) => r.page_ms)),
+    dashboard_mark_ms_median: median(runs.map((r) => r.dashboard_mark_ms)),
+    samples_from_process_start_ms: runs.map((r) => Math.round(r.total_ms)),
+    target_ms: 1500,
+    target_met: total !== null && total < 1500,
+  };
+}
+
 async function main() {
   const bin = findBinary();
+  const baseBin = process.env.BENCH_BASELINE_BIN;
+  const baseAssets = process.env.BENCH_BASELINE_ASSETS_DIR;
+  const withBaseline = Boolean(baseBin || baseAssets);
+  const baseEnv = baseAssets ? { PDMSTUDIO_ASSETS_DIR: baseAssets } : {};
   const runs = [];
+  const baseRuns = [];
   const dir = process.env.BENCH_SKIP_26 ? null : prepareFleet(bin);
   if (dir) try {
     await firstRender26(bin, dir); // warm the OS file cache, not counted
+    if (withBaseline) await firstRender26(baseBin || bin, dir, baseEnv);
+    const show = (what, r, i) =>
+      log(`26 machines, ${what} run ${i + 1}/${RUNS}: ${Math.round(r.total_ms)} ms from process start (server ready ${Math.round(r.server_ready_ms)} ms, page ${Math.round(r.page_ms)} ms)`);
     for (let i = 0; i < RUNS; i++) {
+      if (withBaseline) {
+        const b = await firstRender26(baseBin || bin, dir, baseEnv);
+        baseRuns.push(b);
+        show('baseline', b, i);
+      }
       const r = await firstRender26(bin, dir);
       runs.push(r);
-      log(`26 machines, run ${i + 1}/${RUNS}: ${Math.round(r.total_ms)} ms from process start (server ready ${Math.round(r.server_ready_ms)} ms, page ${Math.round(r.page_ms)} ms)`);
+      show(withBaseline ? 'current' : '', r, i);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
-  const server = await startServer({ bin });
-  let big;
-  try {
-    big = await fleet1000(server);
-    log(`1000 machines: first render ${Math.round(big.first_render_ms)} ms, refresh median ${big.refresh_ms_median} ms, ${big.cards_mounted} cards mounted`);
-  } finally {
-    await server.dispose();
+  let big = null;
+  if (!process.env.BENCH_SKIP_1000) {
+    const server = await startServer({ bin });
+    try {
+      big = await fleet1000(server);
+      log(`1000 machines: first render ${Math.round(big.first_render_ms)} ms, refresh median ${big.refresh_ms_median} ms, ${big.cards_mounted} cards mounted`);
+    } finally {
+      await server.dispose();
+    }
   }
-  const total = median(runs.map((r) => r.total_ms));
   const result = {
     benchmark: 'ui-dashboard',
     when: new Date().toISOString(),
     runs: RUNS,
     browser: 'chromium headless (software rendering), fresh profile per run, 1440×900',
-    fleet26: {
-      from_process_start_ms_median: total,
-      server_ready_ms_median: median(runs.map((r) => r.server_ready_ms)),
-      page_to_26_cards_ms_median: median(runs.map((r) => r.page_ms)),
-      dashboard_mark_ms_median: median(runs.map((r) => r.dashboard_mark_ms)),
-      samples_from_process_start_ms: runs.map((r) => Math.round(r.total_ms)),
-      target_ms: 1500,
-      target_met: total !== null && total < 1500,
-    },
-    fleet1000_render: { ...big, first_render_ms: Math.round(big.first_render_ms) },
+    fleet26: dir ? summary26(runs) : null,
+    fleet26_baseline: withBaseline && dir ? { bin: baseBin || bin, assets: baseAssets || 'embedded', ...summary26(baseRuns) } : undefined,
+    fleet1000_render: big ? { ...big, first_render_ms: Math.round(big.first_render_ms) } : null,
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -57,7 +57,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Starts `pdmstudio serve` and resolves once the UI and the API answer.
  * Returns { url, port, dataDir, logs(), stop(), restart() }.
  */
-export async function startServer({ bin = findBinary(), port, dataDir } = {}) {
+export async function startServer({ bin = findBinary(), port, dataDir, env = {} } = {}) {
   port ??= await freePort();
   const ownDir = !dataDir;
   dataDir ??= mkdtempSync(join(tmpdir(), 'pdmstudio-e2e-'));
@@ -70,7 +70,7 @@ export async function startServer({ bin = findBinary(), port, dataDir } = {}) {
     exited = null;
     proc = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env },
+      env: { ...process.env, ...env },
     });
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));
@@ -87,7 +87,7 @@ export async function startServer({ bin = findBinary(), port, dataDir } = {}) {
       } catch {
         // not up yet
       }
-      await sleep(150);
+      await sleep(25);
     }
     throw new Error(`pdmstudio serve did not answer on ${url} within 30 s:\n${out}`);
   }
