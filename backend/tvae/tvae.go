@@ -35,7 +35,8 @@
 // # Differences from SDV
 //
 // Rules between columns as above; latent vectors come from a Gaussian mixture fitted to the
-// training rows' encodings after training instead of the prior N(0, I) (see LatentMixture);
+// training rows' encodings after training, per health state, instead of the prior N(0, I)
+// (see LatentMixture);
 // samples draw categories and modes from the decoder's softmax
 // (SDV takes the arg-max; see Options.Decoding); unconditional samples are stratified by health_state when the table has
 // it, so that every state keeps its training share (a VAE under-produces rare, extreme states;
@@ -84,8 +85,14 @@ type Options struct {
 	// and synthetic rows are harder to tell apart (docs/benchmarks.md, TVAE).
 	Latent string `json:"latent"`
 	// LatentComponents is the number of components of the "mixture" latent (0: up to
-	// DefaultLatentComponents, at most one per 50 training rows). Fit stores the number used.
+	// DefaultLatentComponents, at most one per 50 training rows, shared among the categories
+	// of the Stratify column by their shares of rows, at least one each). Fit stores the
+	// number used.
 	LatentComponents int `json:"latent_components,omitempty"`
+	// LatentDims is the number of latent dimensions on which the mixture's components have
+	// full covariances (the dimensions the encoder uses); Fit stores it. Models written before
+	// full covariances have 0: diagonal components.
+	LatentDims int `json:"latent_dims,omitempty"`
 	// Stratify names a discrete column whose category shares unconditional samples match
 	// exactly (candidates of a category are kept while its quota, n × its training share, is
 	// open). "" means "health_state" when the table has it as a discrete column (the seed
@@ -183,6 +190,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, bad("latent", fmt.Sprintf("must be %s, %s or %s, got %q", LatentPrior, LatentFitted, LatentMixture, o.Latent))
 	case o.LatentComponents < 0 || o.LatentComponents > 4096:
 		return o, bad("latent_components", fmt.Sprintf("must be between 0 and 4096, got %d", o.LatentComponents))
+	case o.LatentDims < 0 || o.LatentDims > o.EmbeddingDim:
+		return o, bad("latent_dims", fmt.Sprintf("must be between 0 and the embedding dimension %d, got %d", o.EmbeddingDim, o.LatentDims))
 	case o.Decoding != DecodeSample && o.Decoding != DecodeArgmax && o.Decoding != DecodeMixed:
 		return o, bad("decoding", fmt.Sprintf("must be %s, %s or %s, got %q", DecodeSample, DecodeMixed, DecodeArgmax, o.Decoding))
 	}
@@ -278,11 +287,15 @@ type network[T nn.Float] struct {
 	// Sampling draws z = zMean + zChol·ε (zChol lower-triangular, emb×emb row-major); the
 	// prior N(0, I) unless fitLatent matched them to the training encodings.
 	zMean, zChol []T
-	// With the "mixture" latent, sampling draws z from a diagonal Gaussian mixture instead:
+	// With the "mixture" latent, sampling draws z from a Gaussian mixture instead:
 	// weights mixW (k), means mixM and standard deviations mixS (k×emb, row-major).
 	mixW, mixM, mixS []T
-	emb              int
-	sse              []float64 // per-chunk sums of squared scalar errors (scratch)
+	// mixDims lists the latent dimensions (increasing) on which components have full
+	// covariances; mixL holds, per component, the Cholesky factor of its covariance there
+	// (lower triangle packed by rows: k × d(d+1)/2).
+	mixDims, mixL []T
+	emb           int
+	sse           []float64 // per-chunk sums of squared scalar errors (scratch)
 }
 
 func newNetwork[T nn.Float](width int, o Options, rng *nn.RNG) *network[T] {
@@ -309,6 +322,9 @@ func newNetwork[T nn.Float](width int, o Options, rng *nn.RNG) *network[T] {
 	}
 	if k := o.LatentComponents; o.Latent == LatentMixture && k > 0 {
 		n.mixW, n.mixM, n.mixS = make([]T, k), make([]T, k*n.emb), make([]T, k*n.emb)
+		if d := o.LatentDims; d > 0 {
+			n.mixDims, n.mixL = make([]T, d), make([]T, k*d*(d+1)/2)
+		}
 	}
 	return n
 }
@@ -319,6 +335,9 @@ func (n *network[T]) tensors() []nn.Param[T] {
 	if len(n.mixW) > 0 {
 		ts = append(ts, nn.Param[T]{Name: "latent.mix.weights", Value: n.mixW}, nn.Param[T]{Name: "latent.mix.means", Value: n.mixM},
 			nn.Param[T]{Name: "latent.mix.stds", Value: n.mixS})
+	}
+	if len(n.mixDims) > 0 {
+		ts = append(ts, nn.Param[T]{Name: "latent.mix.dims", Value: n.mixDims}, nn.Param[T]{Name: "latent.mix.chol", Value: n.mixL})
 	}
 	return ts
 }
@@ -657,15 +676,12 @@ func Fit(ctx context.Context, t *datasets.Table, opts Options, onEpoch func(Epoc
 		}
 		m.net64 = newNetwork[float64](tr.Width, latent, rng)
 		m.LossHistory, err = train(ctx, m.net64, data, tr.Spans, o, rng, start, onEpoch)
-		if err == nil {
-			m.net64.setLatent(data, o)
-		}
 	} else {
 		m.net32 = newNetwork[float32](tr.Width, latent, rng)
 		m.LossHistory, err = train(ctx, m.net32, enc, tr.Spans, o, rng, start, onEpoch)
-		if err == nil {
-			m.net32.setLatent(enc, o)
-		}
+	}
+	if err == nil {
+		m.setLatent(enc)
 	}
 	if err != nil {
 		return nil, err

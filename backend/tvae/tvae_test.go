@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -447,9 +448,11 @@ func TestStratified(t *testing.T) {
 	}
 }
 
-// TestLatentMixture: the default latent is a mixture with one component per 50 training rows
-// (weights summing to 1, positive spreads), fitted after training, so that refitting the
-// latent of a model trained with the prior gives the byte-identical model file.
+// TestLatentMixture: the default latent is a mixture with one component per 50 training rows,
+// shared among the health states by their shares of rows (weights summing to each state's
+// share, positive spreads), with full covariances on the latent dimensions the encoder uses,
+// fitted after training, so that refitting the latent of a model trained with the prior gives
+// the byte-identical model file.
 func TestLatentMixture(t *testing.T) {
 	tb := seedData(t)
 	o := smallOptions(6)
@@ -459,8 +462,29 @@ func TestLatentMixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := m.net32
-	if m.Options.Latent != LatentMixture || m.Options.LatentComponents != tb.NumRows()/minRowsPerComponent || len(n.mixW) != m.Options.LatentComponents {
-		t.Fatalf("latent %q with %d components (%d weights)", m.Options.Latent, m.Options.LatentComponents, len(n.mixW))
+	counts := map[string]int{}
+	hs := tb.Column("health_state")
+	for i := range tb.NumRows() {
+		counts[CategoryText(hs, i)]++
+	}
+	var sizes []int
+	for _, c := range m.Transformer.Columns {
+		if c.Name == "health_state" {
+			for _, cat := range c.Categories {
+				sizes = append(sizes, counts[cat])
+			}
+		}
+	}
+	want := 0
+	for _, k := range splitComponents(tb.NumRows()/minRowsPerComponent, sizes) {
+		want += k
+	}
+	if m.Options.Latent != LatentMixture || m.Options.LatentComponents != want || len(n.mixW) != want {
+		t.Fatalf("latent %q with %d components (%d weights), want %d (states %v)", m.Options.Latent, m.Options.LatentComponents, len(n.mixW), want, sizes)
+	}
+	d := m.Options.LatentDims
+	if d < 1 || len(n.mixDims) != d || len(n.mixL) != want*d*(d+1)/2 {
+		t.Fatalf("%d full-covariance dimensions, %d listed, %d factor entries", d, len(n.mixDims), len(n.mixL))
 	}
 	sum := 0.0
 	for _, w := range n.mixW {
@@ -479,7 +503,7 @@ func TestLatentMixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.net32.mixW != nil || len(p.net32.tensors()) != len(n.tensors())-3 {
+	if p.net32.mixW != nil || len(p.net32.tensors()) != len(n.tensors())-5 {
 		t.Fatal("a prior model holds a mixture")
 	}
 	if err := p.RefitLatent(context.Background(), tb, LatentMixture, 0); err != nil {
@@ -494,5 +518,52 @@ func TestLatentMixture(t *testing.T) {
 	s, err := m.Sample(200, 1, nil)
 	if err != nil || s.NumRows() != 200 {
 		t.Fatal(err)
+	}
+}
+
+// TestSplitComponents: components are shared by row share (largest remainders), at least one
+// per non-empty group, at most one per row, none for an empty group.
+func TestSplitComponents(t *testing.T) {
+	for _, c := range []struct {
+		k           int
+		sizes, want []int
+	}{
+		{200, []int{7044, 339, 344, 2273}, []int{141, 7, 7, 45}},
+		{10, []int{990, 5, 5, 0}, []int{10, 1, 1, 0}},
+		{20, []int{3, 1}, []int{3, 1}},
+		{1, []int{10}, []int{1}},
+	} {
+		if got := splitComponents(c.k, c.sizes); !slices.Equal(got, c.want) {
+			t.Errorf("splitComponents(%d, %v) = %v, want %v", c.k, c.sizes, got, c.want)
+		}
+	}
+}
+
+// TestDiagonalMixtureFile: a model file written before full covariances (diagonal components,
+// no latent.mix.dims) still loads and samples; a file whose dimension list is not a list of
+// increasing latent indexes is rejected as corrupted.
+func TestDiagonalMixtureFile(t *testing.T) {
+	tb := seedData(t)
+	o := smallOptions(3)
+	o.Epochs = 1
+	m, err := Fit(context.Background(), tb, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.net32.mixDims[0] = float32(o.EmbeddingDim)
+	if _, err := Decode(encode(t, m)); apperr.KindOf(err) != apperr.KindBadInput || !strings.Contains(err.Error(), "dimension") {
+		t.Fatalf("bad dimension list: err = %v", err)
+	}
+	m.net32.mixDims, m.net32.mixL, m.Options.LatentDims = nil, nil, 0
+	old, err := Decode(encode(t, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.net32.mixDims != nil || len(old.net32.mixW) != m.Options.LatentComponents {
+		t.Fatal("the diagonal mixture did not load as one")
+	}
+	s, err := old.Sample(300, 1, nil)
+	if err != nil || s.NumRows() != 300 {
+		t.Fatalf("sampling a diagonal mixture: %v", err)
 	}
 }
