@@ -260,6 +260,73 @@ test('wizard: a running training survives leaving the page, resumes its live cur
   });
 });
 
+test('wizard: regimes and failure modes are edited in the profile step, checked, and stored', async ({ page, shot }) => {
+  await withServer(async (srv) => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${srv.url}/#/machines/new`);
+    await setTheme(page, 'light');
+    await page.getByRole('radio', { name: /Electric motor/ }).click();
+    await expectVisible(page.getByText('The profile is valid.'), 'valid template', 20_000);
+    const id = await page.getByRole('textbox', { name: 'Machine ID' }).inputValue();
+    const field = (f) => page.locator(`[data-field="${f}"]`);
+    const invalid = async (f, what) => {
+      await page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-invalid') === 'true', `[data-field="${f}"]`, { timeout: 15_000 }).catch(() => {
+        throw new Error(`${f} is not marked invalid (${what})`);
+      });
+    };
+    const valid = (f) => page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute('aria-invalid') === 'false', `[data-field="${f}"]`, { timeout: 15_000 });
+
+    // A fourth regime: a duplicate name and a share sum above 1 are refused, then fixed.
+    const regimes = page.getByRole('table', { name: 'Regimes' });
+    if ((await regimes.locator('tbody tr').count()) !== 3) throw new Error('the motor template should show 3 regimes');
+    await page.getByRole('button', { name: 'Add regime' }).click();
+    await field('regimes[3].name').fill('nominal');
+    await invalid('regimes[3].name', 'duplicate name');
+    await expectVisible(page.getByText(/regime probabilities sum to 1\.1/), 'the backend names the share sum');
+    await field('regimes[3].name').fill('standby');
+    await valid('regimes[3].name');
+    await field('regimes[3].load_fraction').fill('0.15');
+    await field('regimes[3].description').fill('idling between batches');
+    await field('regimes[1].probability').fill('0.5');
+    await expectVisible(page.getByTestId('regime-share-sum').getByText('Shares add up to 1.'), 'shares add up to 1');
+
+    // A fourth failure mode with an effect, a Weibull life and an action; a bad onset is marked.
+    await page.getByRole('button', { name: 'Add failure mode' }).click();
+    await field('failure_modes[3].name').fill('seal_leak');
+    await field('failure_modes[3].effects[0].sensor').selectOption('current');
+    await field('failure_modes[3].effects[0].direction').selectOption('-1');
+    await field('failure_modes[3].effects[0].magnitude').fill('0.8');
+    await field('failure_modes[3].onset_fraction').fill('1.2');
+    await expectVisible(page.getByText(/must be at least 0 and below 1/).first(), 'onset range message');
+    await field('failure_modes[3].onset_fraction').fill('0.3');
+    await field('failure_modes[3].time_to_failure.shape').fill('3');
+    await field('failure_modes[3].time_to_failure.scale_steps').fill('40000');
+    await page.getByRole('button', { name: 'Add action' }).click();
+    await field('failure_modes[3].actions[0].description').fill('Replace the shaft seal');
+    await field('failure_modes[3].actions[0].urgency').selectOption('soon');
+    await field('failure_modes[3].actions[0].downtime_hours').fill('4');
+    // One more, removed again.
+    await page.getByRole('button', { name: 'Add failure mode' }).click();
+    await page.getByRole('button', { name: 'Remove failure mode 5', exact: true }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Failure modes (4)' }), 'four failure modes');
+    await expectVisible(page.getByText('The profile is valid.'), 'valid after the edits', 20_000);
+    await page.getByRole('button', { name: /seal leak/ }).click();
+    await expectVisible(page.getByRole('table', { name: 'Sensor effects of seal leak' }), 'the new mode open again');
+    await shots(page, shot, 'wizard-1-profile-regimes-failure-modes');
+
+    await page.getByRole('button', { name: 'Create machine and continue' }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Step 2 of 5 · Seed data' }), 'step 2');
+    const { profile } = await api(srv.url, 'Machines', 'Get', [id]);
+    const standby = profile.regimes.find((r) => r.name === 'standby');
+    if (!standby || standby.load_fraction !== 0.15 || standby.probability !== 0.1) throw new Error(`stored regimes: ${JSON.stringify(profile.regimes)}`);
+    const seal = profile.failure_modes.find((m) => m.name === 'seal_leak');
+    const e = seal?.effects?.[0];
+    if (!seal || profile.failure_modes.length !== 4 || e?.sensor !== 'current' || e.direction !== -1 || e.magnitude !== 0.8) throw new Error(`stored failure modes: ${JSON.stringify(profile.failure_modes)}`);
+    if (seal.onset_fraction !== 0.3 || seal.time_to_failure.shape !== 3 || seal.time_to_failure.scale_steps !== 40000) throw new Error(`stored seal_leak: ${JSON.stringify(seal)}`);
+    if (seal.actions?.[0]?.urgency !== 'soon' || seal.actions[0].downtime_hours !== 4) throw new Error(`stored action: ${JSON.stringify(seal.actions)}`);
+  });
+});
+
 test('wizard: an invalid profile upload shows its field errors and creates nothing', async ({ page, shot, allow }) => {
   await withServer(async (srv) => {
     const dir = mkdtempSync(join(tmpdir(), 'pdm-wizard-'));

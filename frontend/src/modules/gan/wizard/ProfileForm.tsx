@@ -1,7 +1,8 @@
 // The profile editor of the wizard's first step: identity, sensors (an editable table), rated
-// specs, and a summary of regimes and failure modes. Every field shows the backend's message
-// for its path inline; problems in parts the form does not show are listed above it.
-import { memo, useEffect, useState } from 'react';
+// specs, operating regimes and failure modes (editable too). Every field shows the backend's
+// message for its path inline (or, until the backend has answered, the form's own check of
+// names and ranges); problems in parts the form does not show are listed above it.
+import { useMemo, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -9,9 +10,7 @@ import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import Checkbox from '@mui/material/Checkbox';
-import Chip from '@mui/material/Chip';
 import IconButton from '@mui/material/IconButton';
-import InputAdornment from '@mui/material/InputAdornment';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
@@ -21,13 +20,16 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
-import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import Add from '@mui/icons-material/Add';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import type { MachineProfile, MachineTypeInfo, ProfileSensor } from '../../../bridge';
 import { plural } from '../../../lib/format';
 import { FieldErrors, describeField } from './fieldErrors';
+import { FailureModesEditor } from './FailureModesEditor';
+import { CellText, NumberInput } from './inputs';
+import { RegimesEditor } from './RegimesEditor';
+import { failureModeErrors, regimeErrors, renameEffectSensors } from './profileRules';
 
 export interface ProfileFormProps {
   profile: MachineProfile;
@@ -46,10 +48,15 @@ const IDENTITY: { key: keyof MachineProfile; label: string; help: string; requir
   { key: 'line', label: 'Line / area', help: 'The production line or area within the site.', required: true },
 ];
 
+const REGIME_FIELD = /^regimes(\[\d+\]\.(name|description|load_fraction|probability|mean_duration_steps))?$/;
+const FAILURE_MODE_FIELD =
+  /^failure_modes(\[\d+\]\.(name|description|progression|onset_fraction|time_to_failure\.(shape|scale_steps)|effects(\[\d+\]\.(sensor|direction|magnitude))?|actions(\[\d+\]\.(description|urgency|downtime_hours))?))?$/;
+
 /** Fields shown by the form, so errors elsewhere go into the summary list. */
 export function shownByForm(field: string): boolean {
   if (['machine_id', 'machine_type', 'name', 'manufacturer', 'model', 'site', 'line', 'description', 'sensors'].includes(field)) return true;
   if (/^rated_specs\.[a-z0-9_]+$/.test(field)) return true;
+  if (REGIME_FIELD.test(field) || FAILURE_MODE_FIELD.test(field)) return true;
   return /^sensors\[\d+\]\.(name|kind|unit|normal_min|normal_max|warning_low|trip_low|warning_high|trip_high|physical_min|physical_max|sample_interval_s|noise_std|key)$/.test(field);
 }
 
@@ -57,6 +64,15 @@ export function ProfileForm({ profile, onChange, errors, types, editing = false 
   const set = <K extends keyof MachineProfile>(key: K, value: MachineProfile[K]) => onChange({ ...profile, [key]: value });
   const other = errors.except(shownByForm);
   const sensorNames = profile.sensors.map((s) => s.name);
+  // The form's own checks of regimes and failure modes, shown until the backend's answer has them.
+  const local = useMemo(
+    () => new FieldErrors([...regimeErrors(profile.regimes), ...failureModeErrors(profile.failure_modes, profile.sensors)]),
+    [profile.regimes, profile.failure_modes, profile.sensors],
+  );
+  const message = (field: string) => errors.get(field) ?? local.get(field);
+  const hasProblem = (path: string) => errors.under(path) || local.under(path);
+  // A renamed sensor takes its failure-mode effects along.
+  const setSensors = (next: ProfileSensor[]) => onChange({ ...profile, sensors: next, failure_modes: renameEffectSensors(profile.failure_modes, profile.sensors, next) });
   return (
     <Stack spacing={2.5}>
       {other.length > 0 && (
@@ -137,112 +153,16 @@ export function ProfileForm({ profile, onChange, errors, types, editing = false 
         </CardContent>
       </Card>
 
-      <SensorsTable sensors={profile.sensors} onChange={(s) => set('sensors', s)} errors={errors} />
+      <SensorsTable sensors={profile.sensors} onChange={setSensors} errors={errors} />
 
       <RatedSpecs specs={profile.rated_specs ?? {}} onChange={(r) => set('rated_specs', r)} errors={errors} />
 
-      <Card variant="outlined">
-        <CardContent>
-          <Typography variant="h3" component="h3" sx={{ mb: 0.5 }}>
-            Operating regimes and failure modes
-          </Typography>
-          <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-            Taken from the template or your file. To change them, download the profile as YAML or Excel, edit it and upload it again.
-          </Typography>
-          <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 2fr' } }}>
-            <Box>
-              <Typography variant="subtitle2" sx={{ mb: 1 }}>
-                Regimes ({profile.regimes.length})
-              </Typography>
-              <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1 }}>
-                {profile.regimes.map((r) => (
-                  <Chip key={r.name} size="small" variant="outlined" label={`${r.name.replace(/_/g, ' ')} · ${Math.round(r.probability * 100)}% · load ${r.load_fraction}`} />
-                ))}
-              </Stack>
-            </Box>
-            <Box>
-              <Typography variant="subtitle2" sx={{ mb: 1 }}>
-                Failure modes ({profile.failure_modes.length})
-              </Typography>
-              <Stack spacing={0.75}>
-                {profile.failure_modes.map((f) => (
-                  <Typography key={f.name} variant="body2">
-                    <strong>{f.name.replace(/_/g, ' ')}</strong>{' '}
-                    <Typography component="span" variant="body2" color="text.secondary">
-                      — affects {f.effects.map((e) => `${e.sensor} ${e.direction > 0 ? '↑' : '↓'}`).join(', ')}
-                    </Typography>
-                  </Typography>
-                ))}
-              </Stack>
-            </Box>
-          </Box>
-        </CardContent>
-      </Card>
+      <RegimesEditor regimes={profile.regimes} onChange={(r) => set('regimes', r)} message={message} />
+
+      <FailureModesEditor modes={profile.failure_modes} sensors={profile.sensors} onChange={(m) => set('failure_modes', m)} message={message} hasProblem={hasProblem} />
     </Stack>
   );
 }
-
-/** A number input that keeps the typed text and reports parsed numbers (undefined when empty). */
-const NumberInput = memo(function NumberInput({
-  value,
-  onChange,
-  label,
-  error,
-  optional = false,
-  width = 92,
-  field,
-  prefix,
-}: {
-  value: number | null | undefined;
-  onChange: (v: number | undefined) => void;
-  label: string;
-  error?: string;
-  optional?: boolean;
-  width?: number;
-  field: string;
-  /** A short visible tag inside the box ("min", "high") when two inputs share a column. */
-  prefix?: string;
-}) {
-  const [text, setText] = useState(value === null || value === undefined ? '' : String(value));
-  useEffect(() => {
-    const parsed = text.trim() === '' ? undefined : Number(text);
-    if (parsed !== (value ?? undefined)) setText(value === null || value === undefined ? '' : String(value));
-    // Only follow outside changes (a new template or upload), not our own keystrokes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [value]);
-  const local = text.trim() === '' ? (optional ? undefined : 'required') : Number.isFinite(Number(text)) ? undefined : 'not a number';
-  const msg = local ?? error;
-  return (
-    <Tooltip title={msg ?? ''} disableHoverListener={!msg} disableFocusListener={!msg} placement="top">
-      <TextField
-        size="small"
-        value={text}
-        error={!!msg}
-        onChange={(e) => {
-          setText(e.target.value);
-          const t = e.target.value.trim();
-          if (t === '') onChange(undefined);
-          else if (Number.isFinite(Number(t))) onChange(Number(t));
-        }}
-        sx={{ width, '& .MuiInputBase-root': { pl: prefix ? 0.75 : undefined }, '& input': { px: prefix ? 0.5 : 1, py: 0.6 } }}
-        slotProps={{
-          input: prefix
-            ? {
-                startAdornment: (
-                  <InputAdornment position="start" sx={{ mr: 0 }} aria-hidden>
-                    <Typography component="span" sx={{ fontSize: 11, color: 'text.secondary', minWidth: 24 }}>
-                      {prefix}
-                    </Typography>
-                  </InputAdornment>
-                ),
-              }
-            : undefined,
-          htmlInput: { 'aria-label': label, inputMode: 'decimal', 'data-field': field, 'aria-invalid': !!msg, 'aria-description': msg },
-        }}
-      />
-    </Tooltip>
-  );
-});
 
 type SensorNumber = { key: keyof ProfileSensor; label: string; tag: string; optional?: boolean };
 
@@ -284,22 +204,6 @@ function newSensor(like?: ProfileSensor): ProfileSensor {
     sample_interval_s: like?.sample_interval_s ?? 10,
     noise_std: like?.noise_std ?? 0.1,
   };
-}
-
-/** A text cell input of the sensor table with the backend's message on hover and focus. */
-function SensorText({ value, label, field, error, width, onChange }: { value: string; label: string; field: string; error?: string; width: number | string; onChange: (v: string) => void }) {
-  return (
-    <Tooltip title={error ?? ''} disableHoverListener={!error} disableFocusListener={!error} placement="top">
-      <TextField
-        size="small"
-        value={value}
-        error={!!error}
-        onChange={(e) => onChange(e.target.value)}
-        sx={{ width, '& input': { px: 1, py: 0.6 } }}
-        slotProps={{ htmlInput: { 'aria-label': label, 'data-field': field, spellCheck: false, 'aria-invalid': !!error, 'aria-description': error } }}
-      />
-    </Tooltip>
-  );
 }
 
 function SensorsTable({ sensors, onChange, errors }: { sensors: ProfileSensor[]; onChange: (s: ProfileSensor[]) => void; errors: FieldErrors }) {
@@ -363,7 +267,7 @@ function SensorsTable({ sensors, onChange, errors }: { sensors: ProfileSensor[];
                 const p = `sensors[${i}]`;
                 const rowLabel = s.name || `sensor ${i + 1}`;
                 const text = (k: 'name' | 'kind' | 'unit', width: number | string) => (
-                  <SensorText value={s[k]} label={`${rowLabel} ${k}`} field={`${p}.${k}`} error={errors.get(`${p}.${k}`)} width={width} onChange={(v) => update(i, { [k]: v })} />
+                  <CellText value={s[k]} label={`${rowLabel} ${k}`} field={`${p}.${k}`} error={errors.get(`${p}.${k}`)} width={width} onChange={(v) => update(i, { [k]: v })} />
                 );
                 return (
                   <TableRow key={i} sx={errors.under(p) ? { bgcolor: 'action.hover' } : undefined}>
