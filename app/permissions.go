@@ -127,6 +127,7 @@ var permissions = map[string]Permission{
 	"Telemetry.Settings":     PermView,
 	"Telemetry.SaveSettings": PermAdminister,
 	"Telemetry.Import":       PermOperate,
+	"Telemetry.ImportFile":   PermOperate,
 
 	"Datasets.List":        PermView,
 	"Datasets.Stats":       PermView,

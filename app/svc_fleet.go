@@ -2,9 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"pdmstudio/backend/alerts"
+	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/fleet"
 	"pdmstudio/backend/store"
@@ -153,6 +158,34 @@ func (t *Telemetry) Import(ctx context.Context, machineID, path string) (*teleme
 	}
 	t.c.Live.Kick()
 	return res, nil
+}
+
+// ImportFile is Import for a file uploaded from the UI (base64): it is written to a temporary
+// file in the data dir, imported, and removed again; the imported readings are kept beside the
+// machine's data as with Import.
+func (t *Telemetry) ImportFile(ctx context.Context, machineID string, f FileData) (*telemetry.ImportResult, error) {
+	data, err := decodeFile(f)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, apperr.BadInput("the uploaded file is empty", apperr.FieldError{Field: "file", Message: f.Filename + " has no content"})
+	}
+	ext := strings.ToLower(filepath.Ext(f.Filename))
+	if ext != ".csv" && ext != ".parquet" {
+		return nil, apperr.BadInput("unsupported file type", apperr.FieldError{Field: "file", Message: fmt.Sprintf("%q is not a .csv or .parquet file", f.Filename)})
+	}
+	// Under its own name, so messages about the file name the user's file.
+	dir, err := os.MkdirTemp(t.c.Dir.Root, ".upload-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, filepath.Base(filepath.Clean("/"+f.Filename)))
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return nil, err
+	}
+	return t.Import(ctx, machineID, path)
 }
 
 // BootstrapWith starts the demo-fleet bootstrap with explicit settings, restricted to some

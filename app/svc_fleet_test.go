@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -44,10 +45,19 @@ func TestFleetLiveServices(t *testing.T) {
 		{"Telemetry", "History", []any{"motor_nope_999", map[string]any{}}, apperr.KindNotFound},
 		{"Telemetry", "SaveSettings", []any{map[string]any{"speed": 0, "refresh_interval_s": 30}}, apperr.KindBadInput},
 		{"Telemetry", "Import", []any{"motor_siemens_1la7_001", "/nonexistent/readings.csv"}, apperr.KindNotFound},
+		{"Telemetry", "ImportFile", []any{"motor_siemens_1la7_001", FileData{Filename: "readings.txt", ContentBase64: "YQ=="}}, apperr.KindBadInput},
+		{"Telemetry", "ImportFile", []any{"motor_siemens_1la7_001", FileData{Filename: "readings.csv", ContentBase64: "not base64!"}}, apperr.KindBadInput},
+		{"Telemetry", "ImportFile", []any{"motor_siemens_1la7_001", FileData{Filename: "readings.csv"}}, apperr.KindBadInput},
+		{"Telemetry", "ImportFile", []any{"motor_siemens_1la7_001", FileData{Filename: "readings.csv", ContentBase64: "YSxiCjEsMgo="}}, apperr.KindBadInput},
+		{"Telemetry", "ImportFile", []any{"motor_nope_999", FileData{Filename: "readings.csv", ContentBase64: "YSxiCjEsMgo="}}, apperr.KindNotFound},
 	} {
 		if _, err := call(c.svc, c.method, c.args...); apperr.KindOf(err) != c.kind {
 			t.Errorf("%s.%s%v: %v, want %s", c.svc, c.method, c.args, err, c.kind)
 		}
+	}
+	// A refused upload leaves nothing behind in the data dir.
+	if left, _ := filepath.Glob(filepath.Join(c.Dir.Root, ".upload-*")); len(left) > 0 {
+		t.Fatalf("upload temporaries left behind: %v", left)
 	}
 	want := telemetry.Settings{Speed: 25, RefreshIntervalS: 3600, RULHorizon: 12, Paused: true}
 	if _, err := call("Telemetry", "SaveSettings", want); err != nil {

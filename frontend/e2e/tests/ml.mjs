@@ -277,3 +277,48 @@ test('training: retrain a model as a job, compare it with the active one, activa
     await t.shot('ml-training-after-dark');
   });
 });
+
+test('machine page: import readings from a CSV file, and a refused file changes nothing', async (t) => {
+  await withServer(async (srv) => {
+    const { page } = t;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const dir = mkdtempSync(join(tmpdir(), 'pdmstudio-e2e-import-'));
+    try {
+      // The machine's own seed data, exported as CSV the way a user would download it.
+      const exported = await api(srv.url, 'Datasets', 'Export', [ID, 'seed', 'csv']);
+      const good = join(dir, 'line3-readings.csv');
+      writeFileSync(good, Buffer.from(exported.content_base64, 'base64'));
+      const bad = join(dir, 'wrong-machine.csv');
+      writeFileSync(bad, 'timestamp,pressure_bar,flow_m3h\n2026-11-01T00:00:00Z,4.1,12.5\n2026-11-01T00:01:00Z,4.2,12.4\n');
+
+      await page.goto(`${srv.url}/#/machines/${ID}`);
+      await expectVisible(page.getByRole('heading', { level: 1, name: 'Line 3 main drive motor' }), 'machine heading');
+      const sourceBefore = (await api(srv.url, 'Telemetry', 'History', [ID, {}])).source;
+
+      await page.getByRole('button', { name: 'Import readings' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import readings' });
+      await expectVisible(dialog.getByText(/One column per sensor, named as in the profile: .*vibration_de/), 'required columns');
+
+      // A file of another machine's sensors is refused with the reason, and the source stays.
+      t.allow(/\/api\/call\/Telemetry\/ImportFile/);
+      t.allow(/Failed to load resource: the server responded with a status of 400/);
+      await dialog.getByLabel('Readings file').setInputFiles(bad);
+      await expectVisible(dialog.getByText('wrong-machine.csv was not imported; nothing changed.'), 'refusal');
+      const sourceAfterBad = (await api(srv.url, 'Telemetry', 'History', [ID, {}])).source;
+      if (sourceAfterBad !== sourceBefore) throw new Error(`a refused file changed the telemetry source: ${sourceBefore} → ${sourceAfterBad}`);
+      await t.shot('ml-import-readings-refused');
+
+      await dialog.getByLabel('Readings file').setInputFiles(good);
+      await expectVisible(dialog.getByText(/^Imported [\d,]+ readings from line3-readings\.csv$/), 'import summary');
+      const summary = await dialog.getByRole('status').textContent();
+      if (!/Ignored columns: .*health_state/.test(summary ?? '')) throw new Error(`the summary does not name the ignored label column: ${summary}`);
+      await t.shot('ml-import-readings-done');
+      const hist = await api(srv.url, 'Telemetry', 'History', [ID, {}]);
+      if (!String(hist.source).includes('import')) throw new Error(`telemetry source after the import: ${hist.source}`);
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      await expectVisible(page.getByText(/imported readings/).first(), 'the page names the imported readings as the source');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { call, on } from './transport';
 import type { Job } from './types';
+import type { FileData } from './machines';
 
 // Shapes of app/svc_fleet.go, backend/telemetry (Overview, MachineStatus, History, Settings,
 // ImportResult, events) and backend/store (AlertRow).
@@ -221,6 +222,8 @@ export const telemetry = {
   saveSettings: (s: TelemetrySettings) => call<TelemetrySettings>('Telemetry', 'SaveSettings', [s]),
   /** Make a CSV or Parquet file (a path on the backend's machine) a machine's telemetry. */
   import: (machineId: string, path: string) => call<TelemetryImportResult>('Telemetry', 'Import', [machineId, path]),
+  /** The same for a file chosen in the UI (sent base64). */
+  importFile: (machineId: string, file: FileData) => call<TelemetryImportResult>('Telemetry', 'ImportFile', [machineId, file]),
 };
 
 function normalizeOverview(o: FleetOverview): FleetOverview {

@@ -20,6 +20,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { StateChip } from '../../components/StatusChip';
 import { NoModels } from '../ml/components';
 import { useMachineDetail, usePredictions, useTimeline, useVersions } from '../ml/hooks';
+import { ImportReadingsButton } from './detail/ImportReadings';
 import { LatestFactors, ModelCharts, ModelsInUse, PredictionLog, SensorsSection, SummaryTiles, sourceText } from './detail/sections';
 
 /** One machine: its sensors against their thresholds, what its models say over time, and its models. */
@@ -58,6 +59,7 @@ export function MachineDetailPage() {
             <Button component={RouterLink} to={`/ml/training?machine=${encodeURIComponent(id)}`} startIcon={<ModelTrainingOutlined />}>
               Train
             </Button>
+            <ImportReadingsButton machineId={id} profile={profile} />
             <Button variant="contained" startIcon={<PlayArrowRounded />} disabled={!hasActive || run.isPending} onClick={() => run.mutate()}>
               {run.isPending ? 'Predicting…' : 'Run prediction'}
             </Button>
