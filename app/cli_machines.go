@@ -240,6 +240,10 @@ func (c *cli) fleetCommand() *cobra.Command {
 			start := time.Now()
 			var st BootstrapStatus
 			var err error
+			settings := map[bool]string{true: "full", false: "fast"}[full]
+			if tiny, _ := cmd.Flags().GetBool("tiny"); tiny {
+				settings = "tiny"
+			}
 			if s, only, ok := bootstrapOverride(cmd, full); ok {
 				st, err = (&Fleet{c: core}).bootstrapWith(cmd.Context(), s, only)
 			} else {
@@ -273,7 +277,7 @@ func (c *cli) fleetCommand() *cobra.Command {
 				items = append(items, it)
 			}
 			out := map[string]any{"machines": st.Machines, "bootstrapped": len(items) - failed, "failed": failed,
-				"seconds": time.Since(start).Seconds(), "items": items, "settings": map[bool]string{true: "full", false: "fast"}[full]}
+				"seconds": time.Since(start).Seconds(), "items": items, "settings": settings}
 			if err := c.print(out, func(w io.Writer) {
 				fmt.Fprintf(w, "fleet bootstrap: %d machines ready, %d failed, %.0fs\n", len(items)-failed, failed, time.Since(start).Seconds())
 			}); err != nil {
