@@ -2,10 +2,12 @@
 // to the validation report (small settings), leaving and resuming a running training, cancel, an
 // invalid upload with its field errors, and the machines table with its delete confirmation.
 // Each test runs its own server on a fresh data dir, so the shared one stays empty.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, api, startServer, expectVisible, settle, setTheme, currentTheme, AXE } from '../harness.mjs';
+import { REPO_DIR, findBinary } from '../lib.mjs';
 
 /** Fails on WCAG 2 AA violations (axe) of the page as it is now. */
 async function axe(page, where) {
@@ -377,6 +379,73 @@ test('wizard: an invalid profile upload shows its field errors and creates nothi
       // Fixing the id in the form clears its error.
       await idField.fill('pump_e2e_001');
       await page.waitForFunction(() => document.querySelector('[data-field="machine_id"]')?.getAttribute('aria-invalid') === 'false', null, { timeout: 15_000 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('wizard: Excel (.xlsx) profiles upload — a template from the CLI, an exported profile round trip, a broken workbook', async ({ page, shot }) => {
+  await withServer(async (srv) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pdm-xlsx-'));
+    try {
+      // A workbook written by the CLI from the fan template.
+      const fanXlsx = join(dir, 'fan_template.xlsx');
+      execFileSync(findBinary(), ['--data-dir', join(dir, 'data'), 'templates', 'get', 'fan', '--format', 'xlsx', '--out', fanXlsx], { timeout: 60_000 });
+      // A workbook exported from a stored machine with its own values (then still taken: its id
+      // must be changed in the form).
+      const src = await api(srv.url, 'Templates', 'Get', ['pump']);
+      src.machine_id = 'pump_xlsx_src';
+      src.site = 'XLSX Plant';
+      src.line = 'Line 9';
+      src.regimes[0].description = 'edited before export';
+      await api(srv.url, 'Machines', 'Create', [src]);
+      const exported = await api(srv.url, 'Machines', 'DownloadProfile', ['pump_xlsx_src', 'xlsx']);
+      if (!/\.xlsx$/.test(exported.filename)) throw new Error(`export file name ${exported.filename}`);
+      const pumpXlsx = join(dir, exported.filename);
+      writeFileSync(pumpXlsx, Buffer.from(exported.content_base64, 'base64'));
+      // A broken workbook the profile tests keep: two sensors named vibration.
+      const broken = join(REPO_DIR, 'backend', 'profiles', 'testdata', 'invalid', 'duplicate_sensor_name.xlsx');
+
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${srv.url}/#/machines/new`);
+      await setTheme(page, 'dark');
+      await page.getByRole('tab', { name: 'Upload a profile file' }).click();
+      await expectVisible(page.getByText('Drop a profile here'), 'drop zone');
+
+      // The CLI's template workbook decodes into the form, valid as it stands.
+      await page.getByLabel('Profile file').setInputFiles(fanXlsx);
+      await expectVisible(page.getByText(/fan_template\.xlsx.*is a valid profile/), 'valid workbook');
+      const fan = await api(srv.url, 'Templates', 'Get', ['fan']);
+      await expectVisible(page.getByRole('heading', { name: `Sensors (${fan.sensors.length})` }), 'sensors from the workbook');
+      await expectVisible(page.getByRole('heading', { name: `Operating regimes (${fan.regimes.length})` }), 'regimes from the workbook');
+      await expectVisible(page.getByRole('heading', { name: `Failure modes (${fan.failure_modes.length})` }), 'failure modes from the workbook');
+      if ((await page.locator('[data-field="sensors[0].name"]').inputValue()) !== fan.sensors[0].name) throw new Error('first sensor name differs from the template');
+
+      // The broken workbook: the duplicate sensor name is marked on its field.
+      await page.getByLabel('Profile file').setInputFiles(broken);
+      await expectVisible(page.getByTestId('upload-errors').getByText(/duplicate_sensor_name\.xlsx/), 'broken workbook named');
+      await page.waitForFunction(() => document.querySelector('[data-field="sensors[3].name"]')?.getAttribute('aria-invalid') === 'true', null, { timeout: 15_000 });
+
+      // The exported workbook: its values come back; the taken id is refused until changed.
+      await page.getByLabel('Profile file').setInputFiles(pumpXlsx);
+      const idField = page.getByRole('textbox', { name: 'Machine ID' });
+      await page.waitForFunction(() => document.querySelector('[data-field="machine_id"]')?.value === 'pump_xlsx_src', null, { timeout: 15_000 });
+      await page.waitForFunction(() => document.querySelector('[data-field="machine_id"]')?.getAttribute('aria-invalid') === 'true', null, { timeout: 15_000 });
+      await expectVisible(page.getByText(/machine id "pump_xlsx_src" is already taken/), 'taken id message');
+      if ((await page.getByRole('textbox', { name: 'Site' }).inputValue()) !== 'XLSX Plant') throw new Error('site not read from the workbook');
+      if ((await page.locator('[data-field="regimes[0].description"]').inputValue()) !== 'edited before export') throw new Error('regime description not read from the workbook');
+      await idField.fill('pump_xlsx_001');
+      await expectVisible(page.getByText('The profile is valid.'), 'valid once the id is free', 20_000);
+      await expectVisible(page.getByText(/pump_xlsx_src\.xlsx had 1 problem; the profile below has them fixed/), 'the upload notice follows the fix');
+      await shots(page, shot, 'wizard-1-xlsx-upload');
+      await page.getByRole('button', { name: 'Create machine and continue' }).click();
+      await expectVisible(page.getByRole('heading', { name: 'Step 2 of 5 · Seed data' }), 'step 2');
+
+      const { profile } = await api(srv.url, 'Machines', 'Get', ['pump_xlsx_001']);
+      const stored = await api(srv.url, 'Machines', 'Get', ['pump_xlsx_src']);
+      const strip = (p) => JSON.stringify({ ...p, machine_id: '' });
+      if (strip(profile) !== strip(stored.profile)) throw new Error(`the uploaded workbook's profile differs from the exported one:\n${strip(profile)}\n${strip(stored.profile)}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

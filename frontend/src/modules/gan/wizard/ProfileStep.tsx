@@ -170,7 +170,7 @@ export function ProfileStep({ types, detail, onCreated, onContinue }: ProfileSte
                 {loadError}
               </Alert>
             )}
-            {upload && <UploadResult upload={upload} decoded={!!draft} />}
+            {upload && <UploadResult upload={upload} decoded={!!draft} fixed={!!draft && !validating && errors.size === 0} />}
           </Box>
         </Card>
       )}
@@ -317,7 +317,14 @@ function FileDrop({ onFile }: { onFile: (f: File) => void }) {
   );
 }
 
-function UploadResult({ upload, decoded }: { upload: { name: string; errors: FieldError[]; message?: string }; decoded: boolean }) {
+function UploadResult({ upload, decoded, fixed }: { upload: { name: string; errors: FieldError[]; message?: string }; decoded: boolean; fixed: boolean }) {
+  if (decoded && fixed && (upload.errors.length > 0 || upload.message)) {
+    return (
+      <Alert severity="success" sx={{ mt: 2 }}>
+        <strong>{upload.name}</strong> had {plural(upload.errors.length || 1, 'problem')}; the profile below has them fixed. Create the machine to store it.
+      </Alert>
+    );
+  }
   if (upload.errors.length === 0 && !upload.message) {
     return (
       <Alert severity="success" sx={{ mt: 2 }}>
