@@ -104,10 +104,16 @@ e2e: $(BIN)
 smoke: $(BIN)
 	scripts/desktop-smoke.sh $(BIN)
 
-## bench: Go benchmarks and the UI paint/bundle benchmark (results: docs/benchmarks.md)
+## bench: Go benchmarks and the UI paint/bundle benchmark (results: docs/benchmarks.md); with
+## BENCH_DATA_DIR (a data dir with the fleet, e.g. from `fleet bootstrap --tiny`) also the
+## dashboard's first render in headless Chromium and in the desktop window from app start
 bench: deps build
 	$(GO) test -run '^$$' -bench . -benchmem ./... | tee build/bench-go.txt
 	cd frontend && PDMSTUDIO_BIN=$(CURDIR)/$(BIN) $(NPM) run --silent bench | tee ../build/bench-ui.json
+	@if [ -n "$(BENCH_DATA_DIR)" ]; then \
+		cd frontend && BENCH_DATA_DIR=$(BENCH_DATA_DIR) PDMSTUDIO_BIN=$(CURDIR)/$(BIN) node e2e/bench-dashboard.mjs | tee ../build/bench-dashboard.json; \
+		cd $(CURDIR) && scripts/desktop-start-bench.sh $(BENCH_DATA_DIR) $(BIN) | tee build/bench-desktop-start.json; \
+	fi
 
 ## fuzz: run each parser fuzzer for FUZZTIME (default 1m)
 FUZZTIME ?= 1m

@@ -88,6 +88,7 @@ func CallerFrom(ctx context.Context) (Caller, bool) {
 var permissions = map[string]Permission{
 	"System.Version": PermView,
 	"System.Doctor":  PermView,
+	"System.UIMark":  PermView,
 
 	"Auth.Me": PermView,
 

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"math"
 	"runtime"
 	"strings"
+	"time"
 
 	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/jobs"
@@ -16,6 +18,24 @@ type System struct{ c *Core }
 
 // Version returns the build's version, commit and Go version.
 func (s *System) Version() VersionInfo { return CurrentVersion() }
+
+// processStart is when this package was initialised: the start of the process, less the dynamic
+// loading and runtime start before Go code runs.
+var processStart = time.Now()
+
+// UIMark records a milestone the UI reached (e.g. "dashboard-ready": the fleet's cards are on
+// screen) in the log, with the time since the process started and the page's own clock
+// (pageMS: performance.now() at the mark). The desktop start benchmark reads these lines.
+func (s *System) UIMark(ctx context.Context, name string, pageMS float64) error {
+	if len(name) == 0 || len(name) > 64 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789-:.") != "" {
+		return apperr.BadInput("bad mark name", apperr.FieldError{Field: "name", Message: "1 to 64 characters of a-z, 0-9, '-', ':' and '.'"})
+	}
+	if math.IsNaN(pageMS) || pageMS < 0 || pageMS > 24*3600*1000 {
+		return apperr.BadInput("bad page time", apperr.FieldError{Field: "page_ms", Message: "milliseconds since the page started, 0 to 24 h"})
+	}
+	s.c.Log.Info("ui mark", "name", name, "since_process_start_ms", time.Since(processStart).Milliseconds(), "page_ms", int64(pageMS))
+	return nil
+}
 
 // RuntimeStatus is one runtime library as doctor reports it.
 type RuntimeStatus struct {

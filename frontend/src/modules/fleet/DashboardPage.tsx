@@ -11,7 +11,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import SearchRounded from '@mui/icons-material/SearchRounded';
 import FilterAltOffOutlined from '@mui/icons-material/FilterAltOffOutlined';
-import { fleet, type Job } from '../../bridge';
+import { fleet, system, type Job } from '../../bridge';
 import { Page } from '../../components/Page';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorState } from '../../components/ErrorState';
@@ -86,6 +86,7 @@ export function DashboardPage() {
   useEffect(() => {
     if (machineCount > 0 && typeof performance !== 'undefined' && performance.getEntriesByName('pdm:dashboard-ready').length === 0) {
       performance.mark('pdm:dashboard-ready', { detail: { machines: machineCount } });
+      void system.uiMark('dashboard-ready', performance.now()).catch(() => undefined);
     }
   }, [machineCount]);
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Desktop start benchmark (issue 10: "dashboard first render with 26 machines under 1.5 s from
+# app start"): starts the real Wails binary under Xvfb on a copy of a data dir with a fleet, and
+# measures from the moment the process is launched to the moment the dashboard reports its
+# machine cards on screen (the UI logs a "ui mark" line named dashboard-ready through
+# System.UIMark; the line's timestamp minus the launch time is the result). Each run is a cold
+# start of the app on a fresh copy of the data dir; WebKit's caches are per run too.
+#
+#   scripts/desktop-start-bench.sh DATA_DIR [path/to/pdmstudio]   (default build/bin/pdmstudio)
+# Env: BENCH_RUNS (default 5), BENCH_TIMEOUT seconds per run (default 60).
+# DATA_DIR: e.g. one made by `pdmstudio --data-dir DIR fleet bootstrap --tiny --json` (26 machines).
+# Prints one line per run and a JSON summary on stdout. Needs xvfb-run, xauth, python3.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUNS="${BENCH_RUNS:-5}"
+WAIT="${BENCH_TIMEOUT:-60}"
+
+if [[ "${1:-}" == "--inner" ]]; then
+	BIN="$2" DATA="$3" LOG="$4"
+	rm -f "$DATA/logs/pdmstudio.log"
+	launch=$(date +%s%N)
+	XDG_CACHE_HOME="$DATA/.cache" XDG_DATA_HOME="$DATA/.share" PDMSTUDIO_DATA_DIR="$DATA" "$BIN" >"$LOG" 2>&1 &
+	PID=$!
+	line=""
+	for ((i = 0; i < WAIT * 50; i++)); do
+		line="$(grep -m1 '"msg":"ui mark","name":"dashboard-ready"' "$DATA/logs/pdmstudio.log" 2>/dev/null)"
+		[[ -n "$line" ]] && break
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.02
+	done
+	kill -TERM "$PID" 2>/dev/null
+	for ((i = 0; i < 40; i++)); do kill -0 "$PID" 2>/dev/null || break; sleep 0.25; done
+	kill -KILL "$PID" 2>/dev/null
+	wait "$PID" 2>/dev/null
+	if [[ -z "$line" ]]; then
+		echo "no dashboard-ready mark within ${WAIT}s; app log:" >&2
+		tail -20 "$LOG" >&2
+		exit 1
+	fi
+	LINE="$line" LAUNCH="$launch" python3 - <<'EOF'
+import json, os
+from datetime import datetime
+rec = json.loads(os.environ["LINE"])
+t = rec["time"]
+# RFC 3339 with nanoseconds: keep microseconds for fromisoformat.
+head, frac = t.rstrip("Z").split(".")
+mark = datetime.fromisoformat(head + "." + frac[:6] + "+00:00").timestamp() * 1000
+launch = int(os.environ["LAUNCH"]) / 1e6
+print(json.dumps({"launch_to_dashboard_ms": round(mark - launch), "since_process_start_ms": rec["since_process_start_ms"], "page_ms": rec["page_ms"]}))
+EOF
+	exit 0
+fi
+
+SRC="${1:-}"
+[[ -n "$SRC" && -f "$SRC/pdmstudio.db" ]] || { echo "usage: $0 DATA_DIR [BIN] (DATA_DIR: a data dir with a fleet)" >&2; exit 2; }
+BIN="${2:-$ROOT/build/bin/pdmstudio}"
+[[ -x "$BIN" ]] || { echo "binary not found: $BIN (make build)" >&2; exit 2; }
+command -v xvfb-run >/dev/null || { echo "xvfb-run is missing (apt-get install xvfb xauth)" >&2; exit 2; }
+BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
+WORK="$(mktemp -d /tmp/pdmstudio-start-bench.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+
+results=()
+for ((r = 0; r <= RUNS; r++)); do
+	rm -rf "$WORK/data"
+	cp -r "$SRC" "$WORK/data"
+	out="$(xvfb-run -a -s "-screen 0 1440x900x24" bash "${BASH_SOURCE[0]}" --inner "$BIN" "$WORK/data" "$WORK/app.log")" || { echo "run $r failed" >&2; exit 1; }
+	if ((r == 0)); then
+		echo "warm-up (not counted): $out" >&2
+		continue
+	fi
+	echo "run $r/$RUNS: $out" >&2
+	results+=("$out")
+done
+printf '%s\n' "${results[@]}" | python3 -c '
+import json, sys, statistics
+rs = [json.loads(l) for l in sys.stdin if l.strip()]
+med = lambda k: round(statistics.median(r[k] for r in rs))
+print(json.dumps({"benchmark": "desktop-start", "runs": len(rs), "window": "Wails (WebKitGTK) under Xvfb 1440x900, software rendering",
+  "launch_to_dashboard_ms_median": med("launch_to_dashboard_ms"), "since_process_start_ms_median": med("since_process_start_ms"),
+  "page_ms_median": med("page_ms"), "samples_launch_to_dashboard_ms": [r["launch_to_dashboard_ms"] for r in rs], "target_ms": 1500}, indent=2))'
