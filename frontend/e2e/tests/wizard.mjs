@@ -201,6 +201,16 @@ test('wizard: every step of an onboarded machine in the light theme (screenshots
       await settle(page);
       const over = await page.getByRole('table', { name: 'Machines' }).evaluate((t) => t.parentElement.scrollWidth - t.parentElement.clientWidth);
       if (over > 0) throw new Error(`the machines table scrolls sideways at ${width} px (${over} px too wide)`);
+      const count = await page.getByText('1 machine', { exact: true }).evaluate((el) => {
+        const card = el.closest('.MuiCard-root').getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        return r.right <= card.right && r.left >= card.left;
+      });
+      if (!count) throw new Error(`the machine count sticks out of the filter bar at ${width} px`);
+      if (width < 1280) {
+        await expectVisible(page.getByRole('table', { name: 'Machines' }).getByText(/^updated /), 'the update time folded under the stage');
+        await shots(page, shot, `machines-page-onboarded-${width}`);
+      }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
     await shotOne(page, shot, 'machines-page-onboarded', true);

@@ -136,17 +136,17 @@ export function MachinesPage() {
         </Card>
       ) : (
         <Card variant="outlined">
-          <Stack direction={{ xs: 'column', md: 'row' }} spacing={1.5} sx={{ p: 2, alignItems: { md: 'center' } }}>
+          <Stack direction={{ xs: 'column', md: 'row' }} spacing={1.5} useFlexGap sx={{ p: 2, alignItems: { md: 'center' }, flexWrap: 'wrap' }}>
             <TextField
               size="small"
               label="Search"
               placeholder="Name, id, manufacturer, site…"
               value={search}
               onChange={(e) => setSearch(e.target.value)}
-              sx={{ minWidth: 260, flex: 1 }}
+              sx={{ minWidth: 220, flex: 1 }}
               slotProps={{ input: { startAdornment: <InputAdornment position="start"><Search fontSize="small" /></InputAdornment> } }}
             />
-            <TextField select size="small" label="Type" value={type} onChange={(e) => setType(e.target.value)} sx={{ minWidth: 180 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
+            <TextField select size="small" label="Type" value={type} onChange={(e) => setType(e.target.value)} sx={{ minWidth: 160 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
               <MenuItem value="">All types</MenuItem>
               {presentTypes.map((t) => (
                 <MenuItem key={t} value={t}>
@@ -154,7 +154,7 @@ export function MachinesPage() {
                 </MenuItem>
               ))}
             </TextField>
-            <TextField select size="small" label="Stage reached" value={stage} onChange={(e) => setStage(e.target.value)} sx={{ minWidth: 180 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
+            <TextField select size="small" label="Stage reached" value={stage} onChange={(e) => setStage(e.target.value)} sx={{ minWidth: 160 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
               <MenuItem value="">All stages</MenuItem>
               {MACHINE_STAGES.map((s) => (
                 <MenuItem key={s} value={s}>
