@@ -81,8 +81,9 @@ type Options struct {
 	// "prior" (SDV: N(0, I)) or "fitted" (one Gaussian with the mean and covariance of the
 	// encodings). On the seed data the prior's samples blur the sensor signatures of rare
 	// states (the worst train-on-synthetic F1 ratio of a health state was 0.66–0.79 on 7 of
-	// 26 machines); with the mixture, from the same weights, it is 0.77 and more, and real
-	// and synthetic rows are harder to tell apart (docs/benchmarks.md, TVAE).
+	// 26 machines); with the mixture (per health state, full covariances), from the same
+	// weights, it is 0.83 and more over three sample seeds, and real and synthetic rows are
+	// harder to tell apart (docs/benchmarks.md, TVAE).
 	Latent string `json:"latent"`
 	// LatentComponents is the number of components of the "mixture" latent (0: up to
 	// DefaultLatentComponents, at most one per 50 training rows, shared among the categories
