@@ -21,6 +21,7 @@ import { StateChip } from '../../components/StatusChip';
 import { NoModels } from '../ml/components';
 import { useMachineDetail, usePredictions, useTimeline, useVersions } from '../ml/hooks';
 import { ImportReadingsButton } from './detail/ImportReadings';
+import { stageText } from './machines/stages';
 import { LatestFactors, ModelCharts, ModelsInUse, PredictionLog, SensorsSection, SummaryTiles, sourceText } from './detail/sections';
 
 /** One machine: its sensors against their thresholds, what its models say over time, and its models. */
@@ -101,7 +102,7 @@ export function MachineDetailPage() {
       {m && (
         <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
           {m.stages.map((s) => (
-            <StateChip key={s.stage} label={`${s.stage}: ${s.state}`} tone={s.state === 'done' ? 'healthy' : s.state === 'failed' ? 'critical' : s.state === 'running' ? 'degrading' : 'neutral'} />
+            <StateChip key={s.stage} label={stageText(s.stage, s.state)} tone={s.state === 'done' ? 'healthy' : s.state === 'failed' ? 'critical' : s.state === 'running' ? 'degrading' : 'neutral'} />
           ))}
           {tl && <Chip size="small" variant="outlined" label={sourceText(tl.source)} />}
         </Stack>
