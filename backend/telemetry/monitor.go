@@ -273,14 +273,8 @@ func (m *Monitor) Run(ctx context.Context) {
 		m.mu.Unlock()
 	}()
 	if m.StartDelay > 0 && m.hasSnapshot(ctx) {
-		timer := time.NewTimer(m.StartDelay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		if _, stopped := wake(ctx, kick, m.StartDelay); stopped {
 			return
-		case <-kick:
-			timer.Stop()
-		case <-timer.C:
 		}
 	}
 	m.refreshLogged(ctx, false)
@@ -290,28 +284,39 @@ func (m *Monitor) Run(ctx context.Context) {
 		if err != nil {
 			s = DefaultSettings
 		}
-		wait := max(0, s.Interval()-m.now().Sub(last))
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
+		kicked, stopped := wake(ctx, kick, max(0, s.Interval()-m.now().Sub(last)))
+		if stopped {
 			return
-		case <-kick:
-			timer.Stop()
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(500 * time.Millisecond):
-			}
-			select { // drop a kick that came during the pause
-			case <-kick:
-			default:
-			}
-			m.refreshLogged(ctx, false)
-		case <-timer.C:
+		}
+		if !kicked {
 			last = m.now()
 			m.refreshLogged(ctx, true)
+			continue
 		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+		select { // drop a kick that came during the pause
+		case <-kick:
+		default:
+		}
+		m.refreshLogged(ctx, false)
+	}
+}
+
+// wake waits until d has passed or a kick comes (kicked), or ctx ends (stopped).
+func wake(ctx context.Context, kick <-chan struct{}, d time.Duration) (kicked, stopped bool) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false, true
+	case <-kick:
+		return true, false
+	case <-timer.C:
+		return false, false
 	}
 }
 
