@@ -156,6 +156,19 @@ func (c *cli) telemetryCommand() *cobra.Command {
 			})
 		}),
 	}
+	replay := &cobra.Command{
+		Use:   "replay MACHINE_ID",
+		Short: "End a machine's imported readings: replay its data sets again (the imported file is deleted)",
+		Args:  exactArgs(1, "a machine ID"),
+		RunE: c.withCore(func(cmd *cobra.Command, args []string, core *Core) error {
+			if err := (&Telemetry{c: core}).UseReplay(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			return c.print(map[string]any{"machine_id": args[0], "source": "replay"}, func(w io.Writer) {
+				fmt.Fprintf(w, "%s replays its data sets again from the next refresh\n", args[0])
+			})
+		}),
+	}
 	var opts telemetry.HistoryOptions
 	var sensors string
 	hist := &cobra.Command{
@@ -234,6 +247,6 @@ func (c *cli) telemetryCommand() *cobra.Command {
 	set.Flags().Float64Var(&horizon, "rul-horizon", 0, "raise an RUL alert under this many hours (0: off)")
 	set.Flags().BoolVar(&pause, "pause", false, "pause the replay")
 	set.Flags().BoolVar(&resume, "resume", false, "resume the replay")
-	cmd.AddCommand(imp, hist, set)
+	cmd.AddCommand(imp, replay, hist, set)
 	return cmd
 }

@@ -129,6 +129,7 @@ var permissions = map[string]Permission{
 	"Telemetry.SaveSettings": PermAdminister,
 	"Telemetry.Import":       PermOperate,
 	"Telemetry.ImportFile":   PermOperate,
+	"Telemetry.UseReplay":    PermOperate,
 
 	"Datasets.List":        PermView,
 	"Datasets.Stats":       PermView,

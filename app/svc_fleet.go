@@ -160,6 +160,16 @@ func (t *Telemetry) Import(ctx context.Context, machineID, path string) (*teleme
 	return res, nil
 }
 
+// UseReplay ends a machine's imported readings: the imported file is deleted and the machine
+// replays its data sets again from the next refresh (started at once).
+func (t *Telemetry) UseReplay(ctx context.Context, machineID string) error {
+	if err := t.c.Live.UseReplay(ctx, machineID); err != nil {
+		return err
+	}
+	t.c.Live.Kick()
+	return nil
+}
+
 // ImportFile is Import for a file uploaded from the UI (base64): it is written to a temporary
 // file in the data dir, imported, and removed again; the imported readings are kept beside the
 // machine's data as with Import.

@@ -50,6 +50,8 @@ func TestFleetLiveServices(t *testing.T) {
 		{"Telemetry", "ImportFile", []any{"motor_siemens_1la7_001", FileData{Filename: "readings.csv"}}, apperr.KindBadInput},
 		{"Telemetry", "ImportFile", []any{"motor_siemens_1la7_001", FileData{Filename: "readings.csv", ContentBase64: "YSxiCjEsMgo="}}, apperr.KindBadInput},
 		{"Telemetry", "ImportFile", []any{"motor_nope_999", FileData{Filename: "readings.csv", ContentBase64: "YSxiCjEsMgo="}}, apperr.KindNotFound},
+		{"Telemetry", "UseReplay", []any{"motor_siemens_1la7_001"}, apperr.KindConflict},
+		{"Telemetry", "UseReplay", []any{"motor_nope_999"}, apperr.KindNotFound},
 	} {
 		if _, err := call(c.svc, c.method, c.args...); apperr.KindOf(err) != c.kind {
 			t.Errorf("%s.%s%v: %v, want %s", c.svc, c.method, c.args, err, c.kind)

@@ -224,6 +224,66 @@ func (m *Monitor) Import(ctx context.Context, machineID, path string) (*ImportRe
 	return res, nil
 }
 
+// UseReplay ends a machine's imported telemetry: the imported readings file is deleted and the
+// next refresh starts a replay of the machine's data sets again (test set, else seed data) with
+// its history back-filled. It is a conflict when the machine's telemetry is not imported.
+func (m *Monitor) UseReplay(ctx context.Context, machineID string) error {
+	if _, err := m.machineProfile(ctx, machineID); err != nil {
+		return err
+	}
+	m.refreshMu.Lock()
+	defer m.refreshMu.Unlock()
+	// The live replay knows its kind; the saved source speaks for a machine not replayed yet.
+	m.mu.Lock()
+	src, ok := m.sources[machineID]
+	if rp := m.replays[machineID]; rp != nil {
+		src, ok = rp.source(), true
+		src.Path = rp.rel
+	}
+	m.mu.Unlock()
+	if !ok {
+		var err error
+		if src, err = m.Store.GetTelemetrySource(ctx, machineID); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+	}
+	if src.Kind != SourceImport {
+		return apperr.Conflictf("the telemetry of %s is not imported: it already replays the machine's data", machineID)
+	}
+	files, err := m.sourceFiles(machineID)
+	if err != nil {
+		return err
+	}
+	kind := ""
+	for _, f := range files {
+		if _, _, ok := fileStamp(f[1]); ok {
+			kind = f[0]
+			break
+		}
+	}
+	if kind == "" {
+		return apperr.Conflictf("machine %s has no data to replay: keep the imported readings or make its seed data first", machineID)
+	}
+	// The kept readings go with the import (the charts would jump from the file's times to the
+	// replay's); the sequence goes on. Rows 0 tells the next refresh to start the replay afresh.
+	next := store.TelemetrySource{MachineID: machineID, Kind: kind, Seq: src.Seq}
+	if err := m.Store.ReplaceReadings(ctx, store.MachineReadings{Source: next}); err != nil {
+		return err
+	}
+	if p, err := m.importPath(machineID, src.Path); err == nil {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			m.log().Warn("remove imported readings", "machine", machineID, "err", err)
+		}
+	}
+	m.mu.Lock()
+	delete(m.replays, machineID)
+	if m.sources != nil {
+		m.sources[machineID] = next
+	}
+	m.mu.Unlock()
+	return nil
+}
+
 // importTable checks a file's columns against the profile and returns the table to store: a
 // time column, an episode column, the regime and every sensor, in that order.
 func importTable(t *datasets.Table, prof profiles.Profile, now time.Time) (*datasets.Table, *ImportResult, error) {

@@ -388,8 +388,37 @@ func TestImport(t *testing.T) {
 		t.Fatalf("import source %+v", src)
 	}
 	// A second monitor (restart) keeps the imported source.
-	if ov, err := f.monitor().Refresh(ctx, true); err != nil || ov.Machines[0].Source != SourceImport {
+	m2 := f.monitor()
+	if ov, err := m2.Refresh(ctx, true); err != nil || ov.Machines[0].Source != SourceImport {
 		t.Fatalf("after restart: %v %+v", err, ov)
+	}
+
+	// Back to the replay: the imported file goes, the next refresh replays the seed data with
+	// back-filled history, and a second call is a conflict.
+	if err := m2.UseReplay(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(mdir, "telemetry")); len(entries) != 0 {
+		t.Fatalf("the imported readings are still there: %v", entries)
+	}
+	ov, err = m2.Refresh(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.Machines[0].Source != SourceSeed || ov.Machines[0].HealthState == nil {
+		t.Fatalf("after UseReplay: %+v", ov.Machines[0])
+	}
+	if src, _ := f.store.GetTelemetrySource(ctx, id); src.Kind != SourceSeed || src.Path != "" {
+		t.Fatalf("stored source after UseReplay: %+v", src)
+	}
+	if h, err := m2.History(ctx, id, HistoryOptions{Sensors: []string{"current"}, Limit: 500}); err != nil || h.Source != SourceSeed || len(h.Time) == 0 || *h.Series["current"][len(h.Time)-1] == 42.5 {
+		t.Fatalf("history after UseReplay: %v, source %s, %d readings", err, h.Source, len(h.Time))
+	}
+	if err := m2.UseReplay(ctx, id); apperr.KindOf(err) != apperr.KindConflict {
+		t.Fatalf("UseReplay on a replaying machine: %v, want a conflict", err)
+	}
+	if err := m2.UseReplay(ctx, "motor_nope_999"); apperr.KindOf(err) != apperr.KindNotFound {
+		t.Fatalf("UseReplay on an unknown machine: %v, want not found", err)
 	}
 }
 

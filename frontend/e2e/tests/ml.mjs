@@ -278,7 +278,7 @@ test('training: retrain a model as a job, compare it with the active one, activa
   });
 });
 
-test('machine page: import readings from a CSV file, and a refused file changes nothing', async (t) => {
+test('machine page: import readings from a CSV file, a refused file changes nothing, and back to the replay', async (t) => {
   await withServer(async (srv) => {
     const { page } = t;
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -317,6 +317,22 @@ test('machine page: import readings from a CSV file, and a refused file changes 
       if (!String(hist.source).includes('import')) throw new Error(`telemetry source after the import: ${hist.source}`);
       await dialog.getByRole('button', { name: 'Done' }).click();
       await expectVisible(page.getByText(/imported readings/).first(), 'the page names the imported readings as the source');
+
+      // And back: the dialog offers the replay again; the imported file goes and the page follows.
+      await page.getByRole('button', { name: 'Import readings' }).click();
+      await expectVisible(dialog.getByText(/runs on imported readings now/), 'imported-source notice');
+      await t.shot('ml-import-readings-imported');
+      await dialog.getByRole('button', { name: 'Replay data sets' }).click();
+      await expectVisible(page.getByText(`${ID} replays its data sets again`), 'replay toast');
+      const deadline = Date.now() + 20_000;
+      let back = '';
+      while (Date.now() < deadline) {
+        back = String((await api(srv.url, 'Telemetry', 'History', [ID, {}])).source);
+        if (back && !back.includes('import')) break;
+        await page.waitForTimeout(250);
+      }
+      if (back.includes('import')) throw new Error(`telemetry source after going back to the replay: ${back}`);
+      await expectVisible(page.getByText(/live replay of the (held-out test set|seed data)/).first(), 'the page names the replay as the source again');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -224,6 +224,8 @@ export const telemetry = {
   import: (machineId: string, path: string) => call<TelemetryImportResult>('Telemetry', 'Import', [machineId, path]),
   /** The same for a file chosen in the UI (sent base64). */
   importFile: (machineId: string, file: FileData) => call<TelemetryImportResult>('Telemetry', 'ImportFile', [machineId, file]),
+  /** End a machine's imported readings: it replays its data sets again (the imported file is deleted). */
+  useReplay: (machineId: string) => call<null>('Telemetry', 'UseReplay', [machineId]),
 };
 
 function normalizeOverview(o: FleetOverview): FleetOverview {

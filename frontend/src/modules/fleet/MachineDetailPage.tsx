@@ -60,7 +60,7 @@ export function MachineDetailPage() {
             <Button component={RouterLink} to={`/ml/training?machine=${encodeURIComponent(id)}`} startIcon={<ModelTrainingOutlined />}>
               Train
             </Button>
-            <ImportReadingsButton machineId={id} profile={profile} />
+            <ImportReadingsButton machineId={id} profile={profile} imported={(timeline.data?.source ?? '').replace(/^telemetry:/, '') === 'import'} />
             <Button variant="contained" startIcon={<PlayArrowRounded />} disabled={!hasActive || run.isPending} onClick={() => run.mutate()}>
               {run.isPending ? 'Predicting…' : 'Run prediction'}
             </Button>

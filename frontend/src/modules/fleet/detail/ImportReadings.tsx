@@ -21,19 +21,19 @@ export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
  * live fleet then predicts on them instead of the replay). Says which columns it needs, what it
  * took, ignored and assumed, and every problem with a refused file; a refused file changes nothing.
  */
-export function ImportReadingsButton({ machineId, profile }: { machineId: string; profile: MachineProfile | undefined }) {
+export function ImportReadingsButton({ machineId, profile, imported }: { machineId: string; profile: MachineProfile | undefined; imported: boolean }) {
   const [open, setOpen] = useState(false);
   return (
     <>
       <Button startIcon={<UploadFileOutlined />} onClick={() => setOpen(true)}>
         Import readings
       </Button>
-      {open && <ImportReadingsDialog machineId={machineId} profile={profile} onClose={() => setOpen(false)} />}
+      {open && <ImportReadingsDialog machineId={machineId} profile={profile} imported={imported} onClose={() => setOpen(false)} />}
     </>
   );
 }
 
-function ImportReadingsDialog({ machineId, profile, onClose }: { machineId: string; profile: MachineProfile | undefined; onClose: () => void }) {
+function ImportReadingsDialog({ machineId, profile, imported, onClose }: { machineId: string; profile: MachineProfile | undefined; imported: boolean; onClose: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState('');
   const qc = useQueryClient();
@@ -49,11 +49,21 @@ function ImportReadingsDialog({ machineId, profile, onClose }: { machineId: stri
       void qc.invalidateQueries({ queryKey: ['fleet'] });
     },
   });
+  const replay = useMutation({
+    mutationFn: () => telemetry.useReplay(machineId),
+    onSuccess: () => {
+      enqueueSnackbar(`${machineId} replays its data sets again`, { variant: 'success' });
+      void qc.invalidateQueries({ queryKey: ['models', 'timeline', machineId] });
+      void qc.invalidateQueries({ queryKey: ['fleet'] });
+      onClose();
+    },
+  });
+  const busy = upload.isPending || replay.isPending;
   const sensors = (profile?.sensors ?? []).map((s) => s.name);
   const fields = upload.error && isApiError(upload.error) ? upload.error.fields : [];
 
   return (
-    <Dialog open onClose={upload.isPending ? undefined : onClose} aria-labelledby="import-readings-title" maxWidth="sm" fullWidth>
+    <Dialog open onClose={busy ? undefined : onClose} aria-labelledby="import-readings-title" maxWidth="sm" fullWidth>
       <DialogTitle id="import-readings-title">Import readings</DialogTitle>
       <DialogContent sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
         <Typography variant="body2">
@@ -64,6 +74,23 @@ function ImportReadingsDialog({ machineId, profile, onClose }: { machineId: stri
           {sensors.length > 0 && <span className="mono">{sensors.join(', ')}</span>}
           {sensors.length > 0 ? '. ' : ' '}A <span className="mono">timestamp</span> column is optional (rows are then taken as evenly spaced); other columns are ignored.
         </Typography>
+        {imported && !upload.isSuccess && (
+          <Alert
+            severity="info"
+            action={
+              <Button color="inherit" size="small" disabled={busy} onClick={() => replay.mutate()} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+                Replay data sets
+              </Button>
+            }
+          >
+            This machine runs on imported readings now. Import another file to replace them, or go back to replaying its data sets (the imported readings are deleted).
+          </Alert>
+        )}
+        {replay.isError && (
+          <Alert severity="error" role="alert">
+            Could not go back to the replay. {errorMessage(replay.error)}
+          </Alert>
+        )}
         {upload.isPending && (
           <>
             <Typography variant="body2">Importing {file}…</Typography>
@@ -104,10 +131,10 @@ function ImportReadingsDialog({ machineId, profile, onClose }: { machineId: stri
         />
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose} disabled={upload.isPending}>
+        <Button onClick={onClose} disabled={busy}>
           {upload.isSuccess ? 'Done' : 'Cancel'}
         </Button>
-        <Button variant="contained" startIcon={<UploadFileOutlined />} disabled={upload.isPending} onClick={() => input.current?.click()}>
+        <Button variant="contained" startIcon={<UploadFileOutlined />} disabled={busy} onClick={() => input.current?.click()}>
           {upload.isSuccess || upload.isError ? 'Choose another file…' : 'Choose a file…'}
         </Button>
       </DialogActions>
