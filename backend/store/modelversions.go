@@ -94,7 +94,16 @@ type PredictionRow struct {
 	Confidence     *float64        `json:"confidence"`
 	InferenceMS    *float64        `json:"inference_ms"`
 	Timestamp      string          `json:"timestamp"`
+	// Origin is who asked: OriginUser (the default when empty) or OriginRefresh.
+	Origin string `json:"origin"`
 }
+
+// Origins of a logged prediction: asked for by a user, or made by the live fleet's refresh
+// (only those are pruned).
+const (
+	OriginUser    = "user"
+	OriginRefresh = "refresh"
+)
 
 // InsertPredictions logs predictions in one transaction.
 func (s *Store) InsertPredictions(ctx context.Context, ps []PredictionRow) error {
@@ -103,14 +112,34 @@ func (s *Store) InsertPredictions(ctx context.Context, ps []PredictionRow) error
 		return err
 	}
 	defer tx.Rollback()
+	if err := insertPredictions(ctx, tx, ps); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// insertPredictions logs predictions inside tx (an empty Origin is OriginUser).
+func insertPredictions(ctx context.Context, tx *sql.Tx, ps []PredictionRow) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO predictions (id, machine_id, prediction_type, model_version_id, input_data,
+		prediction_result, confidence, inference_ms, timestamp, origin) VALUES (?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
 	for _, p := range ps {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO predictions (id, machine_id, prediction_type, model_version_id, input_data,
-			prediction_result, confidence, inference_ms, timestamp) VALUES (?,?,?,?,?,?,?,?,?)`,
-			p.ID, p.MachineID, p.PredictionType, p.ModelVersionID, string(p.InputData), string(p.Result), p.Confidence, p.InferenceMS, p.Timestamp); err != nil {
+		origin := p.Origin
+		if origin == "" {
+			origin = OriginUser
+		}
+		if _, err := ins.ExecContext(ctx, p.ID, p.MachineID, p.PredictionType, p.ModelVersionID, string(p.InputData), string(p.Result),
+			p.Confidence, p.InferenceMS, p.Timestamp, origin); err != nil {
 			return fmt.Errorf("log prediction: %w", err)
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // Predictions returns a machine's logged predictions, newest first.
@@ -119,7 +148,7 @@ func (s *Store) Predictions(ctx context.Context, machineID, task string, limit i
 		limit = 100
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, machine_id, prediction_type, model_version_id, input_data, prediction_result,
-		confidence, inference_ms, timestamp FROM predictions WHERE machine_id = ? AND (? = '' OR prediction_type = ?)
+		confidence, inference_ms, timestamp, origin FROM predictions WHERE machine_id = ? AND (? = '' OR prediction_type = ?)
 		ORDER BY timestamp DESC LIMIT ?`, machineID, task, task, limit)
 	if err != nil {
 		return nil, err
@@ -131,7 +160,7 @@ func (s *Store) Predictions(ctx context.Context, machineID, task string, limit i
 		var mv sql.NullString
 		var in, res string
 		var conf, ms sql.NullFloat64
-		if err := rows.Scan(&p.ID, &p.MachineID, &p.PredictionType, &mv, &in, &res, &conf, &ms, &p.Timestamp); err != nil {
+		if err := rows.Scan(&p.ID, &p.MachineID, &p.PredictionType, &mv, &in, &res, &conf, &ms, &p.Timestamp, &p.Origin); err != nil {
 			return nil, err
 		}
 		if mv.Valid {

@@ -214,19 +214,8 @@ func (s *Store) SaveRefresh(ctx context.Context, w RefreshWrite) error {
 	if err := saveAlerts(ctx, tx, w.InsertAlerts, w.UpdateAlerts); err != nil {
 		return err
 	}
-	if len(w.Predictions) > 0 {
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO predictions (id, machine_id, prediction_type, model_version_id, input_data,
-			prediction_result, confidence, inference_ms, timestamp) VALUES (?,?,?,?,?,?,?,?,?)`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		for _, p := range w.Predictions {
-			if _, err := ins.ExecContext(ctx, p.ID, p.MachineID, p.PredictionType, p.ModelVersionID, string(p.InputData), string(p.Result),
-				p.Confidence, p.InferenceMS, p.Timestamp); err != nil {
-				return fmt.Errorf("log prediction: %w", err)
-			}
-		}
+	if err := insertPredictions(ctx, tx, w.Predictions); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -336,11 +325,13 @@ func (s *Store) ActiveModelVersions(ctx context.Context) ([]ModelVersion, error)
 	return out, rows.Err()
 }
 
-// PrunePredictions keeps the newest keep logged predictions of each machine and task and deletes
-// the rest. It returns how many rows it deleted.
+// PrunePredictions keeps the newest keep predictions the live fleet's refresh logged for each
+// machine and task and deletes the older ones; predictions a user asked for are kept. It
+// returns how many rows it deleted.
 func (s *Store) PrunePredictions(ctx context.Context, keep int) (int64, error) {
 	res, err := s.DB.ExecContext(ctx, `DELETE FROM predictions WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER
-		(PARTITION BY machine_id, prediction_type ORDER BY timestamp DESC) AS rn FROM predictions) WHERE rn > ?)`, keep)
+		(PARTITION BY machine_id, prediction_type ORDER BY timestamp DESC) AS rn FROM predictions WHERE origin = 'refresh')
+		WHERE rn > ?)`, keep)
 	if err != nil {
 		return 0, err
 	}

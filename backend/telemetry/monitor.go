@@ -549,7 +549,7 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 				b, _ := json.Marshal(p)
 				vid := v.ID
 				logs = append(logs, store.PredictionRow{ID: uuid.NewString(), MachineID: w.status.ID, PredictionType: string(task),
-					ModelVersionID: &vid, InputData: snapshot, Result: b, Confidence: p.Confidence, Timestamp: ts})
+					ModelVersionID: &vid, InputData: snapshot, Result: b, Confidence: p.Confidence, Timestamp: ts, Origin: store.OriginRefresh})
 			}
 		}
 		if predicted {

@@ -229,6 +229,8 @@ export interface PredictionRow {
   confidence: number | null;
   inference_ms: number | null;
   timestamp: string;
+  /** Who asked: a user (kept) or the live fleet's scheduled refresh (pruned to the newest 1,000). */
+  origin: 'user' | 'refresh';
 }
 
 /** Numbers with null where a value is missing. */

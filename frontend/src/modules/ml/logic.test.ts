@@ -181,6 +181,7 @@ describe('prediction history', () => {
     confidence: result?.confidence ?? null,
     inference_ms: 0.1,
     timestamp: ts,
+    origin: 'refresh',
   });
 
   it('turns logged predictions of one task into a series, oldest first', () => {

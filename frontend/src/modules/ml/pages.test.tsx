@@ -113,6 +113,7 @@ describe('ML pages', { timeout: 45_000 }, () => {
       confidence: null,
       inference_ms: 1,
       timestamp: '2026-11-27T10:05:00Z',
+      origin: 'refresh',
     });
     installFakeBackend({
       'Machines.List': () => [machine],

@@ -212,6 +212,7 @@ export function PredictionLog({ rows, versions, stepSeconds }: { rows: Predictio
                 <th scope="col">Version</th>
                 <th scope="col">Engine</th>
                 <th scope="col">Inference</th>
+                <th scope="col">By</th>
               </tr>
             </thead>
             <tbody>
@@ -223,6 +224,9 @@ export function PredictionLog({ rows, versions, stepSeconds }: { rows: Predictio
                   <td>{(r.model_version_id && byId.get(r.model_version_id)) ?? '—'}</td>
                   <td>{r.prediction_result?.engine === 'onnxruntime' ? 'ONNX Runtime' : r.prediction_result?.engine === 'go' ? 'pure Go' : '—'}</td>
                   <td>{r.inference_ms != null ? `${num(r.inference_ms, 2)} ms` : '—'}</td>
+                  <td title={r.origin === 'refresh' ? 'Scheduled refresh of the live fleet (the newest 1,000 per model are kept)' : 'Asked for by a user (kept)'}>
+                    {r.origin === 'refresh' ? 'Live refresh' : 'On request'}
+                  </td>
                 </tr>
               ))}
             </tbody>
