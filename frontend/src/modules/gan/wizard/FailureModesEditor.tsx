@@ -8,8 +8,6 @@ import AccordionSummary from '@mui/material/AccordionSummary';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import Chip from '@mui/material/Chip';
 import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
@@ -26,7 +24,7 @@ import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import ExpandMore from '@mui/icons-material/ExpandMore';
 import type { ProfileEffect, ProfileFailureMode, ProfileSensor } from '../../../bridge';
 import { visuallyHidden } from '../../../theme/theme';
-import { CellText, NumberField, NumberInput } from './inputs';
+import { CellText, EditorSection, NumberField, NumberInput } from './inputs';
 import { MAX_ACTIONS, MAX_FAILURE_MODES, PROGRESSIONS, URGENCIES, newFailureMode } from './profileRules';
 
 type Action = NonNullable<ProfileFailureMode['actions']>[number];
@@ -77,30 +75,18 @@ export function FailureModesEditor({ modes, sensors, onChange, message, hasProbl
     });
   const listError = message('failure_modes');
   return (
-    <Card variant="outlined" component="section" aria-labelledby="failure-modes-heading">
-      <CardContent>
-        <Stack direction="row" sx={{ alignItems: 'flex-end', justifyContent: 'space-between', mb: 1.5, gap: 2, flexWrap: 'wrap' }}>
-          <Box>
-            <Typography variant="h3" component="h3" id="failure-modes-heading" sx={{ mb: 0.5 }}>
-              Failure modes ({modes.length})
-            </Typography>
-            <Typography variant="body2" color="text.secondary">
-              How the machine wears out: which sensors show each failure, when it shows (onset as a fraction of the life), and the Weibull time to failure in steps. Open one to edit it.
-            </Typography>
-          </Box>
-          <Button
-            startIcon={<Add />}
-            size="small"
-            variant="outlined"
-            disabled={modes.length >= MAX_FAILURE_MODES}
-            onClick={() => {
-              onChange([...modes, newFailureMode(modes, sensors)]);
-              toggle(modes.length, true);
-            }}
-          >
-            Add failure mode
-          </Button>
-        </Stack>
+    <EditorSection
+      id="failure-modes-heading"
+      title="Failure modes"
+      count={modes.length}
+      description="How the machine wears out: which sensors show each failure, when it shows (onset as a fraction of the life), and the Weibull time to failure in steps. Open one to edit it."
+      addLabel="Add failure mode"
+      addDisabled={modes.length >= MAX_FAILURE_MODES}
+      onAdd={() => {
+        onChange([...modes, newFailureMode(modes, sensors)]);
+        toggle(modes.length, true);
+      }}
+    >
         {listError && (
           <Alert severity="error" sx={{ mb: 1.5 }}>
             {listError}
@@ -145,8 +131,7 @@ export function FailureModesEditor({ modes, sensors, onChange, message, hasProbl
             );
           })}
         </Box>
-      </CardContent>
-    </Card>
+    </EditorSection>
   );
 }
 

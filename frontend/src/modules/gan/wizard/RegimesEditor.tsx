@@ -2,11 +2,7 @@
 // mean dwell time, description. The shares must add up to 1; the footer says how far off they are.
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import IconButton from '@mui/material/IconButton';
-import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -14,11 +10,10 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import Add from '@mui/icons-material/Add';
 import DeleteOutline from '@mui/icons-material/DeleteOutline';
 import type { ProfileRegime } from '../../../bridge';
 import { visuallyHidden } from '../../../theme/theme';
-import { CellText, NumberInput } from './inputs';
+import { CellText, EditorSection, NumberInput } from './inputs';
 import { MAX_REGIMES, newRegime } from './profileRules';
 
 export function RegimesEditor({ regimes, onChange, message }: { regimes: ProfileRegime[]; onChange: (r: ProfileRegime[]) => void; message: (field: string) => string | undefined }) {
@@ -27,21 +22,15 @@ export function RegimesEditor({ regimes, onChange, message }: { regimes: Profile
   const sumOK = Math.abs(sum - 1) <= 0.01;
   const listError = message('regimes');
   return (
-    <Card variant="outlined" component="section" aria-labelledby="regimes-heading">
-      <CardContent>
-        <Stack direction="row" sx={{ alignItems: 'flex-end', justifyContent: 'space-between', mb: 1.5, gap: 2, flexWrap: 'wrap' }}>
-          <Box>
-            <Typography variant="h3" component="h3" id="regimes-heading" sx={{ mb: 0.5 }}>
-              Operating regimes ({regimes.length})
-            </Typography>
-            <Typography variant="body2" color="text.secondary">
-              How the machine is run. Load is a fraction of rated load (0–1.5); the shares of operating time (0–1) add up to 1. Names: lowercase, digits and _.
-            </Typography>
-          </Box>
-          <Button startIcon={<Add />} size="small" variant="outlined" disabled={regimes.length >= MAX_REGIMES} onClick={() => onChange([...regimes, newRegime(regimes)])}>
-            Add regime
-          </Button>
-        </Stack>
+    <EditorSection
+      id="regimes-heading"
+      title="Operating regimes"
+      count={regimes.length}
+      description="How the machine is run. Load is a fraction of rated load (0–1.5); the shares of operating time (0–1) add up to 1. Names: lowercase, digits and _."
+      addLabel="Add regime"
+      addDisabled={regimes.length >= MAX_REGIMES}
+      onAdd={() => onChange([...regimes, newRegime(regimes)])}
+    >
         <TableContainer tabIndex={0} role="region" aria-label="Regimes, scrollable">
           <Table size="small" aria-label="Regimes" sx={{ '& td, & th': { px: 0.5, py: 0.5 } }}>
             <TableHead>
@@ -106,7 +95,6 @@ export function RegimesEditor({ regimes, onChange, message }: { regimes: Profile
             {listError}
           </Alert>
         )}
-      </CardContent>
-    </Card>
+    </EditorSection>
   );
 }

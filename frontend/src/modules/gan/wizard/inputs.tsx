@@ -2,11 +2,17 @@
 // report parsed numbers, undefined when empty. NumberInput and CellText are the compact
 // table-cell kinds (their message on hover and focus, named for screen readers); NumberField has
 // a visible label and helper text.
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useState, type ReactNode } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
 import InputAdornment from '@mui/material/InputAdornment';
+import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import Add from '@mui/icons-material/Add';
 
 const show = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
@@ -127,5 +133,47 @@ export function CellText({ value, label, field, error, width, onChange }: { valu
         slotProps={{ htmlInput: { 'aria-label': label, 'data-field': field, spellCheck: false, 'aria-invalid': !!error, 'aria-description': error } }}
       />
     </Tooltip>
+  );
+}
+
+/** A card of the profile form that edits a list: its heading with the count, what the list is, and an Add button. */
+export function EditorSection({
+  id,
+  title,
+  count,
+  description,
+  addLabel,
+  addDisabled,
+  onAdd,
+  children,
+}: {
+  id: string;
+  title: string;
+  count: number;
+  description: ReactNode;
+  addLabel: string;
+  addDisabled: boolean;
+  onAdd: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Card variant="outlined" component="section" aria-labelledby={id}>
+      <CardContent>
+        <Stack direction="row" sx={{ alignItems: 'flex-end', justifyContent: 'space-between', mb: 1.5, gap: 2, flexWrap: 'wrap' }}>
+          <Box>
+            <Typography variant="h3" component="h3" id={id} sx={{ mb: 0.5 }}>
+              {title} ({count})
+            </Typography>
+            <Typography variant="body2" color="text.secondary">
+              {description}
+            </Typography>
+          </Box>
+          <Button startIcon={<Add />} size="small" variant="outlined" disabled={addDisabled} onClick={onAdd}>
+            {addLabel}
+          </Button>
+        </Stack>
+        {children}
+      </CardContent>
+    </Card>
   );
 }
