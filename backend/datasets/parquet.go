@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/parquet-go/parquet-go/encoding"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 
 	"pdmstudio/backend/apperr"
@@ -187,6 +189,90 @@ func ReadParquet(path string, columns ...string) (*Table, error) {
 	return t, nil
 }
 
+// checkFooter checks a Parquet file's frame before parquet-go reads it: the magic bytes at both
+// ends, and a footer length that fits in the file. parquet-go allocates the footer's buffer from
+// that length before comparing it with the file size, so one damaged byte there made a small
+// file allocate up to 4 GiB (found by FuzzDecodeParquet).
+func checkFooter(r io.ReaderAt, size int64) error {
+	if size < 12 {
+		return apperr.BadInputf("not a readable Parquet file: %d bytes is too small", size)
+	}
+	var head [4]byte
+	var tail [8]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil {
+		return apperr.BadInputf("not a readable Parquet file: %v", err)
+	}
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return apperr.BadInputf("not a readable Parquet file: %v", err)
+	}
+	if string(head[:]) != "PAR1" || string(tail[4:]) != "PAR1" {
+		return apperr.BadInputf("not a readable Parquet file: the PAR1 marks at its start and end are missing (truncated, or another format)")
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n == 0 || n > size-12 {
+		return apperr.BadInputf("not a readable Parquet file (damaged): its footer claims %d bytes, the file has %d", n, size)
+	}
+	return nil
+}
+
+// maxPageBytes bounds one page's size before and after decompression. Our writer's pages are a
+// few MiB at most (pyarrow and Spark default to 1 MiB); parquet-go allocates what a page header
+// claims before checking it.
+const maxPageBytes = 64 << 20
+
+// checkPages walks the page headers of every column chunk and checks that each page lies inside
+// its chunk and the chunk inside the file, and that no page claims more than maxPageBytes:
+// parquet-go allocates a page's buffer from its header (up to 2 GiB for one damaged header, and
+// keeps it in a pool) before finding out that the bytes are not there.
+func checkPages(r io.ReaderAt, size int64, pf *parquet.File) error {
+	proto := &thrift.CompactProtocol{}
+	for g, rg := range pf.Metadata().RowGroups {
+		for c, cc := range rg.Columns {
+			md := cc.MetaData
+			// parquet-go v0.32's LZ4 decoder doubles its output buffer for as long as a block
+			// fails to decode, so one damaged LZ4 page takes all the memory there is.
+			if md.Codec == format.Lz4 || md.Codec == format.Lz4Raw {
+				return apperr.BadInputf("Parquet files compressed with LZ4 cannot be read (column chunk %d of row group %d); save the file with Snappy, Zstandard or Gzip compression", c, g)
+			}
+			start := md.DataPageOffset
+			if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < start {
+				start = md.DictionaryPageOffset
+			}
+			end := start + md.TotalCompressedSize
+			if start < 4 || md.TotalCompressedSize < 0 || end > size-8 || end < start {
+				return apperr.BadInputf("not a readable Parquet file (damaged): column chunk %d of row group %d lies outside the file", c, g)
+			}
+			for off := start; off < end; {
+				cr := &countingReader{r: io.NewSectionReader(r, off, end-off)}
+				var h format.PageHeader
+				if err := thrift.NewDecoder(proto.NewReader(cr)).Decode(&h); err != nil {
+					return apperr.BadInputf("not a readable Parquet file (damaged): a page header of column chunk %d of row group %d: %v", c, g, err)
+				}
+				next := off + cr.n + int64(h.CompressedPageSize)
+				if h.CompressedPageSize < 0 || next > end {
+					return apperr.BadInputf("not a readable Parquet file (damaged): a page of column chunk %d of row group %d runs past its chunk", c, g)
+				}
+				if h.CompressedPageSize > maxPageBytes || h.UncompressedPageSize < 0 || h.UncompressedPageSize > maxPageBytes {
+					return apperr.BadInputf("not a readable Parquet file (damaged): a page of column chunk %d of row group %d claims %d bytes (at most %d MiB)", c, g, h.UncompressedPageSize, maxPageBytes>>20)
+				}
+				off = next
+			}
+		}
+	}
+	return nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
 // FileInfo describes a Parquet file without reading its data.
 type FileInfo struct {
 	Rows    int64             `json:"rows"`
@@ -203,6 +289,9 @@ func InspectParquet(path string) (*FileInfo, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if err := checkFooter(f, size); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
 	pf, err := parquet.OpenFile(f, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, apperr.BadInputf("%s is not a readable Parquet file: %v", path, err)
@@ -257,9 +346,15 @@ func DecodeParquet(r io.ReaderAt, size int64, columns ...string) (t *Table, err 
 	if size > MaxParquetBytes {
 		return nil, apperr.BadInputf("the file is %d MiB; the limit is %d MiB", size>>20, MaxParquetBytes>>20)
 	}
+	if err := checkFooter(r, size); err != nil {
+		return nil, err
+	}
 	pf, err := parquet.OpenFile(r, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, apperr.BadInputf("not a readable Parquet file: %v", err)
+	}
+	if err := checkPages(r, size, pf); err != nil {
+		return nil, err
 	}
 	plan, meta, err := planColumns(pf, columns)
 	if err != nil {
@@ -472,7 +567,9 @@ func (p *columnPlan) decimalScale() float64 {
 }
 
 func readColumn(p columnPlan, rows int) (*Column, error) {
-	c := newEmpty(p.name, p.typ, rows)
+	// Room grows with the values really decoded, not with the row count the footer claims: a
+	// damaged footer must not make a small file allocate gigabytes.
+	c := newEmpty(p.name, p.typ, min(rows, 1<<16))
 	c.Meta = p.meta
 	pages := p.col.Pages()
 	defer pages.Close()
@@ -494,6 +591,9 @@ func readColumn(p columnPlan, rows int) (*Column, error) {
 			if row+n > rows {
 				parquet.Release(page)
 				return nil, apperr.BadInputf("more values than the %d rows the footer declares", rows)
+			}
+			if have := c.Len(); row+n > have {
+				c.resize(min(rows, max(2*have, row+n)))
 			}
 			for _, v := range buf[:n] {
 				if v.IsNull() {

@@ -122,6 +122,26 @@ func newEmpty(name string, t Type, n int) *Column {
 	return c
 }
 
+// resize makes the column n values long (new values zero, not null), keeping what it holds.
+func (c *Column) resize(n int) {
+	grow := func(k int) int { return max(0, n-k) }
+	switch c.Type {
+	case Float:
+		c.Floats = append(c.Floats[:min(n, len(c.Floats))], make([]float64, grow(len(c.Floats)))...)
+	case Int:
+		c.Ints = append(c.Ints[:min(n, len(c.Ints))], make([]int64, grow(len(c.Ints)))...)
+	case String:
+		c.Strings = append(c.Strings[:min(n, len(c.Strings))], make([]string, grow(len(c.Strings)))...)
+	case Bool:
+		c.Bools = append(c.Bools[:min(n, len(c.Bools))], make([]bool, grow(len(c.Bools)))...)
+	case Timestamp:
+		c.Times = append(c.Times[:min(n, len(c.Times))], make([]int64, grow(len(c.Times)))...)
+	}
+	if c.Nulls != nil {
+		c.Nulls = append(c.Nulls[:min(n, len(c.Nulls))], make([]bool, grow(len(c.Nulls)))...)
+	}
+}
+
 // Len returns the number of values in the column.
 func (c *Column) Len() int {
 	switch c.Type {
