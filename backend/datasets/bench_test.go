@@ -3,6 +3,7 @@ package datasets
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/parquet-go/parquet-go"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -188,6 +189,23 @@ func BenchmarkWrite(b *testing.B) {
 		}
 		measure(b, benchRows, func() {
 			if _, err := ReadParquet(path); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	// The page-header walk ReadParquet does before decoding (its share of parquet_read).
+	b.Run("parquet_check_pages", func(b *testing.B) {
+		f, size, err := openLimited(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		pf, err := parquet.OpenFile(f, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+		if err != nil {
+			b.Fatal(err)
+		}
+		measure(b, benchRows, func() {
+			if err := checkPages(f, size, pf); err != nil {
 				b.Fatal(err)
 			}
 		})
