@@ -54,6 +54,25 @@ export const EXPECTED_NAV = [
 
 export const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
+/**
+ * WCAG 2 AA violations (axe) of the page as it is now, one line each. pageOnly checks the page's
+ * own content and its dialogs, not the shell (shell.mjs checks that).
+ */
+export async function axeViolations(page, { pageOnly = false } = {}) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (pageOnly) => {
+    const context = pageOnly ? { include: [...document.querySelectorAll('main, [role="dialog"]')] } : document;
+    const r = await window.axe.run(context, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
+  }, pageOnly);
+}
+
+/** Fails on WCAG 2 AA violations (axe) of the page as it is now. */
+export async function expectAccessible(page, what, opts) {
+  const v = await axeViolations(page, opts);
+  if (v.length) throw new Error(`${what}: axe violations:\n    ${v.join('\n    ')}`);
+}
+
 export const tests = [];
 /** Registers a test. fn receives t = { page, url, server, shot(name), issues, allow(regex) }. */
 export function test(name, fn) {

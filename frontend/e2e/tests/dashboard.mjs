@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expectVisible, settle, setTheme, api, startServer, AXE } from '../harness.mjs';
+import { test, expectVisible, settle, setTheme, api, startServer, expectAccessible } from '../harness.mjs';
 import { findBinary } from '../lib.mjs';
 
 // A small fleet bootstraps in about a minute with the CLI's hidden --tiny settings.
@@ -23,15 +23,6 @@ async function counts(page) {
 
 async function cardStatuses(page) {
   return page.getByTestId('machine-card').evaluateAll((cs) => cs.map((c) => c.dataset.status));
-}
-
-async function axe(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
-  });
-  if (violations.length) throw new Error(`${what}: axe violations:\n    ${violations.join('\n    ')}`);
 }
 
 test('dashboard on an empty data dir offers the demo fleet', async ({ page, url, shot }) => {
@@ -84,7 +75,7 @@ test('dashboard shows the bootstrapped fleet: counts, filter by status, acknowle
       await settle(page);
       await page.waitForTimeout(1000); // count-up animation
       await shot(`dashboard-fleet-${theme}`);
-      await axe(page, `dashboard (${theme})`);
+      await expectAccessible(page, `dashboard (${theme})`);
     }
 
     // Filter by clicking a fleet card with machines in it, then back.

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expectVisible, settle, setTheme, startServer, api, AXE } from '../harness.mjs';
+import { test, expectVisible, settle, setTheme, startServer, api, expectAccessible } from '../harness.mjs';
 import { findBinary } from '../lib.mjs';
 
 const MACHINES = ['pump_grundfos_cr3_004', 'motor_siemens_1la7_001', 'fan_ebmpapst_w3g910_026'];
@@ -39,16 +39,6 @@ async function withServer(fn) {
   }
 }
 
-/** axe WCAG 2 AA on the page as it is now (with data: charts, tables, chips). */
-async function axe(page, where) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
-  });
-  if (violations.length) throw new Error(`axe, ${where}:\n    ${violations.join('\n    ')}`);
-}
-
 async function openTab(page, name) {
   await page.getByRole('tab', { name, exact: true }).click();
   await page.waitForFunction((n) => document.querySelector('[role="tab"][aria-selected="true"]')?.textContent === n, name);
@@ -80,7 +70,7 @@ test('data explorer: seed data and the synthetic train set overlaid, statistics 
       await setTheme(page, theme);
       await settle(page);
       await t.shot(`data-explorer-columns-${theme}`);
-      await axe(page, `explorer columns, ${theme}`);
+      await expectAccessible(page, `explorer columns, ${theme}`);
     }
 
     // A column opens its overlaid histogram: two bar series sharing bins, and the overlap.
@@ -98,7 +88,7 @@ test('data explorer: seed data and the synthetic train set overlaid, statistics 
       await settle(page);
       await page.waitForTimeout(400);
       await t.shot(`data-explorer-distributions-${theme}`);
-      if (theme === 'light') await axe(page, `explorer distributions, ${theme}`);
+      if (theme === 'light') await expectAccessible(page, `explorer distributions, ${theme}`);
     }
 
   });
@@ -122,7 +112,7 @@ test('data explorer: sensor series with server-side zoom, correlations, raw rows
       await settle(page);
       await page.waitForTimeout(400);
       await t.shot(`data-explorer-series-${theme}`);
-      if (theme === 'dark') await axe(page, `explorer series, ${theme}`);
+      if (theme === 'dark') await expectAccessible(page, `explorer series, ${theme}`);
     }
     // All 2,000 seed rows: the server downsamples to 1,500 points; zooming in fetches the
     // visible range at full resolution.
@@ -158,7 +148,7 @@ test('data explorer: sensor series with server-side zoom, correlations, raw rows
     await settle(page);
     await page.waitForTimeout(400);
     await t.shot('data-explorer-correlation-light');
-    await axe(page, 'explorer correlation, light');
+    await expectAccessible(page, 'explorer correlation, light');
     await openTab(page, 'Rows');
     const rows = page.getByRole('table', { name: 'Rows of Seed (real)' });
     await expectVisible(rows, 'rows table');
@@ -168,7 +158,7 @@ test('data explorer: sensor series with server-side zoom, correlations, raw rows
     await setTheme(page, 'dark');
     await settle(page);
     await t.shot('data-explorer-rows-dark');
-    await axe(page, 'explorer rows, dark');
+    await expectAccessible(page, 'explorer rows, dark');
   });
 });
 
@@ -192,7 +182,7 @@ test('batch operations: validate three machines, progress from job events', asyn
       await setTheme(page, theme);
       await settle(page);
       await t.shot(`batch-operations-setup-${theme}`);
-      await axe(page, `batch setup, ${theme}`);
+      await expectAccessible(page, `batch setup, ${theme}`);
     }
 
     await page.getByRole('button', { name: 'Run validation on 3 machines' }).click();
@@ -213,7 +203,7 @@ test('batch operations: validate three machines, progress from job events', asyn
       await setTheme(page, theme);
       await settle(page);
       await t.shot(`batch-operations-done-${theme}`);
-      await axe(page, `batch done, ${theme}`);
+      await expectAccessible(page, `batch done, ${theme}`);
     }
 
     // A batch where machines are not ready: each one's failure is listed with its message.

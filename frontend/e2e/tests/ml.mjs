@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expectVisible, settle, setTheme, startServer, api, AXE } from '../harness.mjs';
+import { test, expectVisible, settle, setTheme, startServer, api, expectAccessible } from '../harness.mjs';
 import { findBinary } from '../lib.mjs';
 
 const ID = 'motor_e2e_001';
@@ -85,15 +85,6 @@ async function factorsShown(page) {
   return (await chart.count()) > 0 ? 1 : 0;
 }
 
-async function axe(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
-  });
-  if (violations.length) throw new Error(`${what}: axe violations:\n    ${violations.join('\n    ')}`);
-}
-
 async function bothThemes(t, name, check, themes = ['dark', 'light']) {
   for (const theme of themes) {
     await setTheme(t.page, theme);
@@ -101,7 +92,7 @@ async function bothThemes(t, name, check, themes = ['dark', 'light']) {
     await settle(t.page);
     await t.page.waitForTimeout(400); // charts redraw in the new palette
     await t.shot(`${name}-${theme}`);
-    if (check) await axe(t.page, `${name} (${theme})`);
+    if (check) await expectAccessible(t.page, `${name} (${theme})`);
   }
 }
 

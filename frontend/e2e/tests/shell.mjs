@@ -1,5 +1,5 @@
 // The app shell: sidebar, header, themes, navigation, accessibility, 404, reconnect.
-import { test, nav, expectVisible, settle, currentTheme, setTheme, clickNav, walkAllPages, WIDTHS, EXPECTED_NAV, AXE, api } from '../harness.mjs';
+import { test, nav, expectVisible, settle, currentTheme, setTheme, clickNav, walkAllPages, WIDTHS, EXPECTED_NAV, axeViolations, api } from '../harness.mjs';
 // ------------------------------------------------------------------------------------------
 // tests
 
@@ -151,12 +151,7 @@ for (const theme of ['dark', 'light']) {
       await clickNav(page, label);
       await page.waitForFunction((p) => (location.hash.replace(/^#/, '') || '/') === p && document.querySelector('main h1'), path);
       await settle(page);
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async () => {
-        const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-        return r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
-      });
-      for (const v of violations) problems.push(`${path}: ${v}`);
+      for (const v of await axeViolations(page)) problems.push(`${path}: ${v}`);
     }
     if (problems.length) throw new Error(problems.join('\n    '));
   });

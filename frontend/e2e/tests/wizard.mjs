@@ -6,20 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, api, startServer, expectVisible, settle, setTheme, currentTheme, AXE } from '../harness.mjs';
+import { test, api, startServer, expectVisible, settle, setTheme, currentTheme, expectAccessible } from '../harness.mjs';
 import { REPO_DIR, findBinary } from '../lib.mjs';
-
-/** Fails on WCAG 2 AA violations (axe) of the page as it is now. */
-async function axe(page, where) {
-  await page.addScriptTag({ path: AXE });
-  const v = await page.evaluate(async () => {
-    // The page's own content and its dialogs; the shell is checked by shell.mjs.
-    const include = [...document.querySelectorAll('main, [role="dialog"]')];
-    const r = await window.axe.run({ include }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((x) => `${x.id} (${x.impact}): ${x.help} — ${x.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 160)}`).join(' | ')}`);
-  });
-  if (v.length) throw new Error(`${where}: accessibility violations:\n    ${v.join('\n    ')}`);
-}
 
 /** Screenshots in the current theme and the other one (each checked with axe), then back. */
 async function shots(page, shot, name) {
@@ -28,13 +16,13 @@ async function shots(page, shot, name) {
   const other = first === 'dark' ? 'light' : 'dark';
   await page.mouse.move(0, 0); // no tooltip left over from the theme button
   await shot(`${name}-${first}`);
-  await axe(page, `${name} (${first})`);
+  await expectAccessible(page, `${name} (${first})`, { pageOnly: true });
   await setTheme(page, other);
   await page.mouse.move(0, 0);
   await settle(page);
   await page.waitForTimeout(350); // charts repaint in the new palette
   await shot(`${name}-${other}`);
-  await axe(page, `${name} (${other})`);
+  await expectAccessible(page, `${name} (${other})`, { pageOnly: true });
   await setTheme(page, first);
 }
 
@@ -43,7 +31,7 @@ async function shotOne(page, shot, name, check = false) {
   await settle(page);
   await page.mouse.move(0, 0);
   await shot(`${name}-${await currentTheme(page)}`);
-  if (check) await axe(page, name);
+  if (check) await expectAccessible(page, name, { pageOnly: true });
 }
 
 async function withServer(fn) {
@@ -218,7 +206,7 @@ test('wizard: every step of an onboarded machine in the light theme (screenshots
     await shotOne(page, shot, 'machines-page-onboarded', true);
     await page.goto(`${srv.url}/#/machines/new?machine=${id}&step=3`);
     await expectVisible(page.getByRole('table', { name: 'Dataset files' }), 'files table');
-    await axe(page, 'step 4 (dark)');
+    await expectAccessible(page, 'step 4 (dark)', { pageOnly: true });
   });
 });
 
@@ -507,7 +495,7 @@ test('machines page: search, filters, sort and a delete that says what it remove
     await expectVisible(dialog.getByText(/files? \(.*: profile, datasets, models\) in the folder/), 'files line');
     await page.mouse.move(0, 0);
     await shot('machines-delete-dialog-dark');
-    await axe(page, 'delete dialog (dark)');
+    await expectAccessible(page, 'delete dialog (dark)', { pageOnly: true });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
     await setTheme(page, 'light');
