@@ -289,7 +289,7 @@ func (c *cli) fleetCommand() *cobra.Command {
 			return nil
 		}),
 	}
-	boot.Flags().Bool("fast", true, "fast settings (the default): 4,000 seed rows, 40 TVAE epochs, small synthetic sets")
+	boot.Flags().Bool("fast", true, "fast settings (the default): 4,000 seed rows, 300 TVAE epochs, small synthetic sets")
 	boot.Flags().BoolVar(&full, "full", false, "full settings: 10,000 seed rows, 300 TVAE epochs, 35,000/7,500/7,500 synthetic rows")
 	addBootstrapTestFlags(boot)
 	cmd.AddCommand(initCmd, boot)

@@ -667,3 +667,23 @@ func TestFitDeterministic(t *testing.T) {
 		t.Error("two fits with the same seed differ")
 	}
 }
+
+func TestForSyntheticWindow(t *testing.T) {
+	for _, task := range Tasks {
+		s := SeedSpec(task, nil, nil, nil)
+		s.ForSynthetic()
+		want := 0
+		if task == Classification || task == RUL {
+			want = SyntheticWindow
+		}
+		if s.Window != want {
+			t.Errorf("%s: window %d, want %d", task, s.Window, want)
+		}
+		s = SeedSpec(task, nil, nil, nil)
+		s.Window = 12
+		s.ForSynthetic()
+		if s.Window != 12 {
+			t.Errorf("%s: an explicit window changed to %d", task, s.Window)
+		}
+	}
+}

@@ -142,6 +142,26 @@ func SeedSpec(task Task, train, valid *datasets.Table, sensors []string) FitSpec
 	return s
 }
 
+// SyntheticWindow is the history window of the health-state and RUL models when they learn from
+// synthetic sets (see [FitSpec.ForSynthetic]).
+const SyntheticWindow = 3
+
+// ForSynthetic adapts a [SeedSpec] to training data made of TVAE rows reassembled into episodes
+// (backend/onboard orders each episode's rows by RUL): the TVAE draws rows independently, so
+// within a synthetic episode the operating regime and the noise change every row, while a real
+// machine stays in a regime for tens of rows. Statistics over a long window then describe
+// synthetic and real histories differently; over a short one they agree. Train on synthetic,
+// test on real (6 built-in machines, 300-epoch TVAE, `TestSyntheticToReal`): health-state
+// macro-F1 0.715 with 20 rows, 0.743 with 10, 0.750 with 5, 0.778 with 3; RUL RMSE over the
+// mean baseline 1.107 with 20 rows, 0.950 with 3. Classification and RUL get SyntheticWindow;
+// anomaly (trained on healthy rows) and forecast (trends of the last rows) keep theirs. An
+// explicit Window is kept.
+func (s *FitSpec) ForSynthetic() {
+	if s.Window == 0 && (s.Task == Classification || s.Task == RUL) {
+		s.Window = SyntheticWindow
+	}
+}
+
 func field(name, format string, args ...any) *apperr.Error {
 	msg := fmt.Sprintf(format, args...)
 	return apperr.BadInput(msg, apperr.FieldError{Field: name, Message: msg})

@@ -23,7 +23,7 @@ import (
 //
 //	pdmstudio --data-dir D fleet init
 //	for id in …: pdmstudio --data-dir D seed $id --samples 4000 --seed 42
-//	             pdmstudio --data-dir D train $id --epochs 40 --seed 42
+//	             pdmstudio --data-dir D train $id --epochs 300 --seed 42
 //	             pdmstudio --data-dir D generate $id --train 4000 --val 1500 --test 1500 --seed 7
 //	PDMSTUDIO_ML_TSTR=D go test ./backend/ml -run SyntheticToReal -v -timeout 2h
 //
@@ -35,7 +35,8 @@ import (
 // real-on-real ceiling trains on the seed data itself (simulation seed 42), validates on
 // simulation seed 4 and tests on the same real set. PDMSTUDIO_ML_TSTR_TASKS picks tasks
 // (default classification,rul), PDMSTUDIO_ML_TSTR_CEILING=0 skips the ceiling and
-// PDMSTUDIO_ML_TSTR_OUT names a JSON file for every metric.
+// PDMSTUDIO_ML_TSTR_OUT names a JSON file for every metric; PDMSTUDIO_ML_TSTR_WINDOW overrides
+// the feature window and PDMSTUDIO_ML_TSTR_HMM=1 adds the experiment of tstr_filter_test.go.
 func TestSyntheticToReal(t *testing.T) {
 	dir := os.Getenv("PDMSTUDIO_ML_TSTR")
 	if dir == "" {
@@ -126,6 +127,9 @@ func TestSyntheticToReal(t *testing.T) {
 				if w, err := strconv.Atoi(os.Getenv("PDMSTUDIO_ML_TSTR_WINDOW")); err == nil {
 					spec.Window = w
 				}
+				if setting == "synthetic" {
+					spec.ForSynthetic() // as the registry does
+				}
 				t0 := time.Now()
 				m, err := Fit(context.Background(), spec, nil)
 				if err != nil {
@@ -135,6 +139,10 @@ func TestSyntheticToReal(t *testing.T) {
 				evalOn := real
 				if k, err := strconv.Atoi(os.Getenv("PDMSTUDIO_ML_TSTR_SMOOTH")); err == nil && setting == "synthetic" {
 					evalOn = smoothTable(t, real, k)
+				}
+				if task == Classification && os.Getenv("PDMSTUDIO_ML_TSTR_HMM") != "" {
+					plain, filtered, fused := sequenceTry(t, m, va, evalOn)
+					t.Logf("%s sequence %s F1 plain %.3f filtered %.3f fused %.3f", id, setting, plain, filtered, fused)
 				}
 				met, err := m.Evaluate(evalOn)
 				if err != nil {

@@ -177,6 +177,9 @@ func (r *Registry) trainTasks(ctx context.Context, p *jobs.Progress, machineID s
 		span := 1 / float64(len(opts.Tasks))
 		spec := ml.SeedSpec(task, train, valid, sensors)
 		spec.Seed = opts.Seed
+		if trainedOn == "synthetic" {
+			spec.ForSynthetic()
+		}
 		model, err := ml.Fit(ctx, spec, func(stage string, frac float64) {
 			p.Report(string(task)+": "+stage, base+span*0.9*frac, map[string]any{"task": string(task)})
 		})
