@@ -1,25 +1,19 @@
 import { Link as RouterLink, useLocation } from 'react-router';
-import AppBar from '@mui/material/AppBar';
-import Box from '@mui/material/Box';
-import Breadcrumbs from '@mui/material/Breadcrumbs';
 import IconButton from '@mui/material/IconButton';
-import Link from '@mui/material/Link';
-import Stack from '@mui/material/Stack';
-import Toolbar from '@mui/material/Toolbar';
 import Tooltip from '@mui/material/Tooltip';
-import Typography from '@mui/material/Typography';
-import MenuRounded from '@mui/icons-material/MenuRounded';
-import MenuOpenRounded from '@mui/icons-material/MenuOpenRounded';
-import NavigateNextRounded from '@mui/icons-material/NavigateNextRounded';
 import { findNav } from '../../app/nav';
 import { useUiStore } from '../../store/ui';
-import { HEADER_HEIGHT } from '../../theme/theme';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { JobCenterButton } from '../jobs/JobCenterButton';
 import { ThemeToggle } from './ThemeToggle';
 import { UserMenu } from './UserMenu';
 import { useWideLayout } from './Sidebar';
+import { PathIcon, SHELL_ICONS } from './icons';
 
+// Material Icons path (Apache-2.0, as shipped in @mui/icons-material): NavigateNextRounded.
+const NEXT = 'M9.31 6.71c-.39.39-.39 1.02 0 1.41L13.19 12l-3.88 3.88c-.39.39-.39 1.02 0 1.41s1.02.39 1.41 0l4.59-4.59c.39-.39.39-1.02 0-1.41L10.72 6.7c-.38-.38-1.02-.38-1.41.01';
+
+/** The top bar: menu button, breadcrumbs, connection, jobs, theme and account (plain elements styled by ShellStyles). */
 export function Header() {
   const wide = useWideLayout();
   const collapsed = useUiStore((s) => s.sidebarCollapsed);
@@ -28,38 +22,23 @@ export function Header() {
 
   const menuLabel = wide ? (collapsed ? 'Expand sidebar' : 'Collapse sidebar') : 'Open navigation';
   return (
-    <AppBar
-      position="sticky"
-      elevation={0}
-      color="inherit"
-      sx={(t) => ({
-        background: t.palette.surface.header,
-        backdropFilter: 'saturate(160%) blur(10px)',
-        borderBottom: `1px solid ${t.palette.divider}`,
-        color: 'text.primary',
-      })}
-    >
-      <Toolbar sx={{ minHeight: `${HEADER_HEIGHT}px !important`, gap: 1, px: { xs: 1.5, md: 2.5 } }}>
+    <header className="pdm-header">
+      <div className="pdm-header__bar">
         <Tooltip title={menuLabel}>
-          <IconButton
-            edge="start"
-            aria-label={menuLabel}
-            onClick={() => (wide ? toggleCollapsed() : setMobileNavOpen(true))}
-            sx={{ color: 'text.secondary' }}
-          >
-            {wide && !collapsed ? <MenuOpenRounded /> : <MenuRounded />}
+          <IconButton edge="start" aria-label={menuLabel} onClick={() => (wide ? toggleCollapsed() : setMobileNavOpen(true))} className="pdm-header__icon">
+            <PathIcon paths={wide && !collapsed ? SHELL_ICONS.MenuOpenRounded : SHELL_ICONS.MenuRounded} />
           </IconButton>
         </Tooltip>
         <PageBreadcrumbs />
-        <Box sx={{ flex: 1 }} />
-        <Stack direction="row" spacing={{ xs: 0.5, sm: 1 }} sx={{ alignItems: 'center' }}>
+        <div className="pdm-header__spacer" />
+        <div className="pdm-header__tools">
           <ConnectionIndicator />
           <JobCenterButton />
           <ThemeToggle />
           <UserMenu />
-        </Stack>
-      </Toolbar>
-    </AppBar>
+        </div>
+      </div>
+    </header>
   );
 }
 
@@ -74,34 +53,38 @@ function PageBreadcrumbs() {
     if (found.parent) crumbs.push({ label: found.parent.title, to: found.parent.path });
     crumbs.push({ label: found.item.title });
   }
-  return (
-    <Breadcrumbs
-      aria-label="Breadcrumb"
-      separator={<NavigateNextRounded fontSize="small" />}
-      sx={{ minWidth: 0, '& .MuiBreadcrumbs-ol': { flexWrap: 'nowrap' }, '& .MuiBreadcrumbs-li': { minWidth: 0 } }}
-    >
-      {crumbs.map((c, i) => {
-        const last = i === crumbs.length - 1;
-        // On narrow screens only the current page is shown.
-        const hideNarrow = !last ? { display: { xs: 'none', sm: 'inline' } } : {};
-        if (last)
-          return (
-            <Typography key={c.label} aria-current="page" noWrap sx={{ fontWeight: 600, fontSize: 14.5, color: 'text.primary' }}>
-              {c.label}
-            </Typography>
-          );
-        if (c.to)
-          return (
-            <Link key={c.label} component={RouterLink} to={c.to} underline="hover" color="text.secondary" sx={{ fontSize: 14, ...hideNarrow }}>
-              {c.label}
-            </Link>
-          );
-        return (
-          <Typography key={c.label} color="text.secondary" noWrap sx={{ fontSize: 14, ...hideNarrow }}>
+  const items = [];
+  for (let i = 0; i < crumbs.length; i++) {
+    const c = crumbs[i]!;
+    const last = i === crumbs.length - 1;
+    if (i > 0)
+      items.push(
+        <li key={`sep-${i}`} aria-hidden="true" className="pdm-crumbs__sep" data-narrow="hide">
+          <svg viewBox="0 0 24 24" focusable="false">
+            <path d={NEXT} />
+          </svg>
+        </li>,
+      );
+    // On narrow screens only the current page is shown (separators included).
+    items.push(
+      <li key={c.label} data-narrow={last ? undefined : 'hide'}>
+        {last ? (
+          <p aria-current="page" className="pdm-crumbs__current">
             {c.label}
-          </Typography>
-        );
-      })}
-    </Breadcrumbs>
+          </p>
+        ) : c.to ? (
+          <RouterLink to={c.to} className="pdm-crumbs__link">
+            {c.label}
+          </RouterLink>
+        ) : (
+          <p className="pdm-crumbs__text">{c.label}</p>
+        )}
+      </li>,
+    );
+  }
+  return (
+    <nav aria-label="Breadcrumb" className="pdm-crumbs">
+      <ol>{items}</ol>
+    </nav>
   );
 }

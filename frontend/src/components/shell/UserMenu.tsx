@@ -1,116 +1,61 @@
-import { useState } from 'react';
-import { useNavigate } from 'react-router';
-import Avatar from '@mui/material/Avatar';
-import Box from '@mui/material/Box';
-import Chip from '@mui/material/Chip';
-import Divider from '@mui/material/Divider';
+import { lazy, Suspense, useState } from 'react';
 import IconButton from '@mui/material/IconButton';
-import ListItemIcon from '@mui/material/ListItemIcon';
-import Menu from '@mui/material/Menu';
-import MenuItem from '@mui/material/MenuItem';
-import Skeleton from '@mui/material/Skeleton';
 import Tooltip from '@mui/material/Tooltip';
-import Typography from '@mui/material/Typography';
-import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
-import MonitorHeartOutlined from '@mui/icons-material/MonitorHeartOutlined';
-import PersonOutlineRounded from '@mui/icons-material/PersonOutlineRounded';
 import { useMe } from '../../hooks/queries';
-import type { Role } from '../../bridge';
+import { ROLE_TEXT } from './roles';
 
-const ROLE_TEXT: Record<Role, { label: string; help: string }> = {
-  admin: { label: 'Administrator', help: 'Can change settings, users and everything else.' },
-  operator: { label: 'Operator', help: 'Can run jobs, train models and generate reports.' },
-  viewer: { label: 'Viewer', help: 'Can look at everything but change nothing.' },
-};
+const loadPopup = () => import('./UserMenuPopup');
+const UserMenuPopup = lazy(loadPopup);
 
+// Material Icons path (Apache-2.0, as shipped in @mui/icons-material): PersonOutlineRounded.
+const PERSON =
+  'M12 5.9c1.16 0 2.1.94 2.1 2.1s-.94 2.1-2.1 2.1S9.9 9.16 9.9 8s.94-2.1 2.1-2.1m0 9c2.97 0 6.1 1.46 6.1 2.1v1.1H5.9V17c0-.64 3.13-2.1 6.1-2.1M12 4C9.79 4 8 5.79 8 8s1.79 4 4 4 4-1.79 4-4-1.79-4-4-4m0 9c-2.67 0-8 1.34-8 4v2c0 .55.45 1 1 1h14c.55 0 1-.45 1-1v-2c0-2.66-5.33-4-8-4';
+
+/**
+ * The account button in the header (plain avatar and name, styled by ShellStyles). Its menu is
+ * not part of the first paint: it loads on the first hover, focus or click and mounts on first use.
+ */
 export function UserMenu() {
   const me = useMe();
-  const navigate = useNavigate();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [mounted, setMounted] = useState(false);
   const open = anchor !== null;
-  const close = () => setAnchor(null);
-  const go = (to: string) => {
-    close();
-    void navigate(to);
-  };
 
   const name = me.data?.username ?? '';
   const role = me.data ? ROLE_TEXT[me.data.role] ?? { label: me.data.role, help: '' } : null;
+  const warm = () => void loadPopup().catch(() => undefined);
 
   return (
     <>
       <Tooltip title={me.data ? `${name} (${role?.label})` : 'Account'}>
         <IconButton
-          onClick={(e) => setAnchor(e.currentTarget)}
+          onClick={(e) => {
+            setMounted(true);
+            setAnchor(e.currentTarget);
+          }}
+          onMouseEnter={warm}
+          onFocus={warm}
           aria-label={me.data ? `Account: ${name}` : 'Account'}
           aria-haspopup="menu"
           aria-expanded={open}
           aria-controls={open ? 'user-menu' : undefined}
-          sx={{ p: 0.5, borderRadius: 99 }}
+          className="pdm-user"
         >
-          {me.isLoading ? (
-            <Skeleton variant="circular" width={32} height={32} />
-          ) : (
-            <Avatar sx={(t) => ({ width: 32, height: 32, background: t.palette.surface.gradient, color: '#fff' })}>
-              <PersonOutlineRounded fontSize="small" />
-            </Avatar>
-          )}
-          {name && (
-            <Box component="span" sx={{ display: { xs: 'none', lg: 'inline' }, ml: 1, mr: 0.5, fontSize: 14, fontWeight: 600, color: 'text.primary', maxWidth: 160, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-              {name}
-            </Box>
-          )}
+          <span className="pdm-user__avatar" data-loading={me.isLoading}>
+            {!me.isLoading && (
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d={PERSON} />
+              </svg>
+            )}
+          </span>
+          {name && <span className="pdm-user__name">{name}</span>}
         </IconButton>
       </Tooltip>
-      <Menu
-        id="user-menu"
-        anchorEl={anchor}
-        open={open}
-        onClose={close}
-        anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}
-        transformOrigin={{ vertical: 'top', horizontal: 'right' }}
-        slotProps={{ paper: { sx: { minWidth: 260, mt: 1 } } }}
-      >
-        <Box sx={{ px: 2, py: 1.25 }} role="presentation">
-          {me.data ? (
-            <>
-              <Typography variant="caption" color="text.secondary">
-                Signed in as
-              </Typography>
-              <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mt: 0.25 }}>
-                <Typography sx={{ fontWeight: 600 }} noWrap>
-                  {name}
-                </Typography>
-                <Chip size="small" label={role?.label} color="primary" variant="outlined" />
-              </Box>
-              {role?.help && (
-                <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 0.5 }}>
-                  {role.help}
-                </Typography>
-              )}
-            </>
-          ) : me.isError ? (
-            <Typography variant="body2" color="error">
-              Could not load your account.
-            </Typography>
-          ) : (
-            <Skeleton width={160} />
-          )}
-        </Box>
-        <Divider />
-        <MenuItem onClick={() => go('/settings')}>
-          <ListItemIcon>
-            <SettingsOutlined fontSize="small" />
-          </ListItemIcon>
-          Settings
-        </MenuItem>
-        <MenuItem onClick={() => go('/system')}>
-          <ListItemIcon>
-            <MonitorHeartOutlined fontSize="small" />
-          </ListItemIcon>
-          System information
-        </MenuItem>
-      </Menu>
+      {mounted && (
+        <Suspense fallback={null}>
+          <UserMenuPopup anchor={anchor} onClose={() => setAnchor(null)} />
+        </Suspense>
+      )}
     </>
   );
 }
