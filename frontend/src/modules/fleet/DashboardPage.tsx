@@ -1,14 +1,9 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import Box from '@mui/material/Box';
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import GlobalStyles from '@mui/material/GlobalStyles';
 import InputAdornment from '@mui/material/InputAdornment';
 import MenuItem from '@mui/material/MenuItem';
-import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import Typography from '@mui/material/Typography';
 import SearchRounded from '@mui/icons-material/SearchRounded';
 import FilterAltOffOutlined from '@mui/icons-material/FilterAltOffOutlined';
 import { fleet, system, type Job } from '../../bridge';
@@ -23,6 +18,7 @@ import { AlertsPanel } from './dashboard/AlertsPanel';
 import { FleetCards } from './dashboard/FleetCards';
 import { BootstrapBanner, EmptyFleet, NoModelsNotice, QuickActions, RefreshIndicator } from './dashboard/FleetStatus';
 import { MachineGrid } from './dashboard/MachineGrid';
+import { DashboardStyles } from './dashboard/dashboardStyles';
 import type { Preparing } from './dashboard/MachineCard';
 import { STATUS_LABEL, filterMachines, type SortKey, type StatusFilter } from './dashboard/logic';
 import { fleetKeys, useFleetEvents, useFleetOverview, useRefreshNow } from './dashboard/useFleet';
@@ -96,6 +92,7 @@ export function DashboardPage() {
   if (overview.isLoading) {
     return (
       <Page title="Dashboard" description={description} actions={actions}>
+        <DashboardStyles />
         <PageSkeleton />
       </Page>
     );
@@ -103,6 +100,7 @@ export function DashboardPage() {
   if (overview.isError) {
     return (
       <Page title="Dashboard" description={description} actions={actions}>
+        <DashboardStyles />
         <ErrorState error={overview.error} what="load the fleet" onRetry={() => void overview.refetch()} />
       </Page>
     );
@@ -111,6 +109,7 @@ export function DashboardPage() {
   return (
     <Page title="Dashboard" description={description} actions={actions}>
       {pulseStyles}
+      <DashboardStyles />
       {machines.length === 0 ? (
         bootstrap.running > 0 ? (
           <BootstrapBanner ready={0} total={bootstrap.total} running={bootstrap.running} progress={bootstrap.progress} onSkip={() => skip.mutate()} skipping={skip.isPending} />
@@ -131,16 +130,14 @@ export function DashboardPage() {
           )}
           {bootstrap.running === 0 && ready === 0 && <NoModelsNotice onBootstrap={() => boot.mutate()} starting={boot.isPending} />}
           <FleetCards counts={ov?.counts} previous={ov?.previous_counts} selected={status} onSelect={setStatus} />
-          <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: 'minmax(0, 1fr)', lg: 'minmax(0, 1fr) 360px' }, alignItems: 'start' }}>
-            <Card component="section" aria-labelledby="machines-title">
-              <CardContent sx={{ display: 'flex', flexDirection: 'column', gap: 2 }}>
-                <Typography id="machines-title" variant="h3" component="h2">
+          <div className="pdm-dash__layout">
+            <section className="pdm-card" aria-labelledby="machines-title">
+              <div className="pdm-card__content pdm-dash__machines">
+                <h2 id="machines-title" className="pdm-dash__title">
                   Machines{' '}
-                  <Typography component="span" variant="body2" color="text.secondary">
-                    {shown.length === machines.length ? `${machines.length}` : `${shown.length} of ${machines.length}`}
-                  </Typography>
-                </Typography>
-                <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1.5 }}>
+                  <span className="pdm-dash__count">{shown.length === machines.length ? `${machines.length}` : `${shown.length} of ${machines.length}`}</span>
+                </h2>
+                <div className="pdm-dash__tools">
                   <TextField
                     size="small"
                     placeholder="Search name, type, site"
@@ -171,7 +168,7 @@ export function DashboardPage() {
                     <MenuItem value="name">Name</MenuItem>
                     <MenuItem value="confidence">Confidence, lowest first</MenuItem>
                   </TextField>
-                </Box>
+                </div>
                 {shown.length === 0 ? (
                   <EmptyState
                     dense
@@ -182,13 +179,13 @@ export function DashboardPage() {
                 ) : (
                   <MachineGrid machines={shown} now={now} preparing={preparing} total={machines.length} />
                 )}
-              </CardContent>
-            </Card>
-            <Stack spacing={3}>
+              </div>
+            </section>
+            <div className="pdm-dash__side">
               <AlertsPanel now={now} />
               <QuickActions />
-            </Stack>
-          </Box>
+            </div>
+          </div>
         </>
       )}
     </Page>

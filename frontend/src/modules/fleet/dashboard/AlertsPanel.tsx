@@ -1,22 +1,16 @@
 import { useMemo, useState } from 'react';
 import { Link as RouterLink } from 'react-router';
-import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
 import CardHeader from '@mui/material/CardHeader';
-import Link from '@mui/material/Link';
-import Stack from '@mui/material/Stack';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import NotificationsNoneOutlined from '@mui/icons-material/NotificationsNoneOutlined';
-import DoneRounded from '@mui/icons-material/DoneRounded';
 import { errorMessage, type Alert } from '../../../bridge';
 import { EmptyState } from '../../../components/EmptyState';
 import { ErrorState } from '../../../components/ErrorState';
 import { RowsSkeleton } from '../../../components/PageSkeleton';
-import { StateChip } from '../../../components/StatusChip';
 import { formatDateTime } from '../../../lib/format';
 import { CAUSE_LABEL, alertText, formatAge, sortAlerts } from './logic';
 import { useAcknowledgeAlert, useAlerts } from './useFleet';
@@ -64,11 +58,11 @@ export function AlertsPanel({ now }: { now: number }) {
             }
           />
         ) : (
-          <Stack component="ul" aria-label={view === 'open' ? 'Open alerts' : 'Cleared alerts'} sx={{ listStyle: 'none', m: 0, p: 0 }}>
+          <ul className="pdm-al" aria-label={view === 'open' ? 'Open alerts' : 'Cleared alerts'}>
             {list.slice(0, SHOWN).map((a) => (
               <AlertItem key={a.id} a={a} now={now} onAck={() => ack.mutate(a)} acking={ack.isPending && ack.variables?.id === a.id} />
             ))}
-          </Stack>
+          </ul>
         )}
         {list.length > SHOWN && (
           <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }}>
@@ -85,40 +79,47 @@ export function AlertsPanel({ now }: { now: number }) {
   );
 }
 
-function AlertItem({ a, now, onAck, acking }: { a: Alert; now: number; onAck: () => void; acking: boolean }) {
+// Material Icons path (Apache-2.0, as shipped in @mui/icons-material): DoneRounded.
+const DONE = 'm9 16.2-3.5-3.5a.984.984 0 0 0-1.4 0c-.39.39-.39 1.01 0 1.4l4.19 4.19c.39.39 1.02.39 1.41 0L20.3 7.7c.39-.39.39-1.01 0-1.4a.984.984 0 0 0-1.4 0z';
+
+/** A small status chip with a dot (as StateChip draws it), plain. */
+function Chip({ label, tone }: { label: string; tone: 'warning' | 'critical' | 'neutral' }) {
   return (
-    <Box
-      component="li"
-      data-testid="alert-item"
-      data-alert={a.id}
-      data-state={a.state}
-      sx={{ py: 1.25, display: 'flex', flexDirection: 'column', gap: 0.5, '&:not(:last-of-type)': { borderBottom: 1, borderColor: 'divider' } }}
-    >
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', minWidth: 0 }}>
-        <StateChip label={a.severity === 'critical' ? 'Critical' : 'Warning'} tone={a.severity} />
-        <Typography variant="caption" color="text.secondary" sx={{ fontWeight: 600, textTransform: 'uppercase', letterSpacing: 0.4 }}>
-          {CAUSE_LABEL[a.cause]}
-        </Typography>
-      </Stack>
-      <Link component={RouterLink} to={`/machines/${a.machine_id}`} variant="body2" sx={{ fontWeight: 600, minWidth: 0 }} noWrap>
-        {a.machine_name || a.machine_id}
-      </Link>
-      <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
-        {alertText(a)}
-      </Typography>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-        <Typography variant="caption" color="text.secondary" sx={{ flex: 1 }} title={formatDateTime(a.raised_at)}>
+    <span className="pdm-chip" data-tone={tone}>
+      <span className="pdm-chip__label">{label}</span>
+    </span>
+  );
+}
+
+/** One alert: plain elements (DashboardStyles' .pdm-al__*); up to 30 render on the dashboard's first paint. */
+function AlertItem({ a, now, onAck, acking }: { a: Alert; now: number; onAck: () => void; acking: boolean }) {
+  const name = a.machine_name || a.machine_id;
+  return (
+    <li className="pdm-al__item" data-testid="alert-item" data-alert={a.id} data-state={a.state}>
+      <div className="pdm-al__row">
+        <Chip label={a.severity === 'critical' ? 'Critical' : 'Warning'} tone={a.severity} />
+        <span className="pdm-al__cause">{CAUSE_LABEL[a.cause]}</span>
+      </div>
+      <RouterLink to={`/machines/${a.machine_id}`} className="pdm-al__machine">
+        {name}
+      </RouterLink>
+      <p className="pdm-al__text">{alertText(a)}</p>
+      <div className="pdm-al__row">
+        <span className="pdm-al__when" title={formatDateTime(a.raised_at)}>
           Raised {formatAge(a.raised_at, now)}
           {a.state === 'acknowledged' && a.acknowledged_by ? ` · acknowledged by ${a.acknowledged_by}` : ''}
           {a.state === 'cleared' ? ` · cleared ${formatAge(a.cleared_at, now)}${a.cleared_by ? ` by ${a.cleared_by}` : ' (condition gone)'}` : ''}
-        </Typography>
+        </span>
         {a.state === 'active' && (
-          <Button size="small" variant="outlined" startIcon={<DoneRounded />} onClick={onAck} disabled={acking} aria-label={`Acknowledge alert on ${a.machine_name || a.machine_id}`}>
+          <button type="button" className="pdm-btn" onClick={onAck} disabled={acking} aria-label={`Acknowledge alert on ${name}`}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+              <path d={DONE} />
+            </svg>
             Acknowledge
-          </Button>
+          </button>
         )}
-        {a.state === 'acknowledged' && <StateChip label="Acknowledged" tone="neutral" />}
-      </Stack>
-    </Box>
+        {a.state === 'acknowledged' && <Chip label="Acknowledged" tone="neutral" />}
+      </div>
+    </li>
   );
 }

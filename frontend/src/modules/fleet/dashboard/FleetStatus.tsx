@@ -1,7 +1,6 @@
 import { Link as RouterLink } from 'react-router';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
@@ -21,7 +20,6 @@ import PrecisionManufacturingOutlined from '@mui/icons-material/PrecisionManufac
 import { errorMessage, type FleetOverview } from '../../../bridge';
 import { EmptyState } from '../../../components/EmptyState';
 import { useConnection } from '../../../hooks/useConnection';
-import { statusText } from '../../../theme/theme';
 import { formatAge } from './logic';
 
 /** Connection and refresh state, with a button that predicts the fleet now. */
@@ -38,26 +36,13 @@ export function RefreshIndicator({ ov, now, onRefresh, refreshing }: { ov: Fleet
         : `${ov.paused ? 'Replay paused' : ov.running ? 'Live' : 'Snapshot'} · refreshed ${formatAge(ov.refreshed_at, now)} · every ${ov.interval_s} s`;
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-      <Box
-        role="status"
-        aria-live="polite"
-        data-testid="refresh-indicator"
-        sx={(t) => ({
-          display: 'flex',
-          alignItems: 'center',
-          gap: 1,
-          px: 1.5,
-          py: 0.5,
-          borderRadius: 10,
-          border: `1px solid ${t.palette.divider}`,
-          bgcolor: 'background.paper',
-        })}
-      >
-        <Box aria-hidden className={tone === 'healthy' && ov?.running ? 'pdm-live' : undefined} sx={(t) => ({ width: 8, height: 8, borderRadius: '50%', bgcolor: t.palette.status[tone] })} />
-        <Typography variant="caption" sx={(t) => ({ color: offline ? statusText(t, t.palette.status.critical) : t.palette.text.secondary, fontWeight: 500 })}>
+      {/* Plain elements (DashboardStyles' .pdm-refresh): it re-renders with the dashboard's clock. */}
+      <div role="status" aria-live="polite" data-testid="refresh-indicator" className="pdm-refresh">
+        <div aria-hidden="true" data-tone={tone} className={tone === 'healthy' && ov?.running ? 'pdm-refresh__dot pdm-live' : 'pdm-refresh__dot'} />
+        <span className="pdm-refresh__text" data-offline={offline}>
           {text}
-        </Typography>
-      </Box>
+        </span>
+      </div>
       <Tooltip title="Predict the whole fleet now">
         <span>
           <IconButton aria-label="Refresh predictions now" onClick={onRefresh} disabled={refreshing || offline} size="small">
