@@ -8,9 +8,11 @@ import { warmLanding } from './app/landing';
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 const queryClient = createQueryClient();
-warmLanding(queryClient, window.location.hash);
-createRoot(root).render(
-  <StrictMode>
-    <App queryClient={queryClient} />
-  </StrictMode>,
+// The first render waits (briefly, bounded) for the landing page's chunk and data: see warmLanding.
+void warmLanding(queryClient, window.location.hash).then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <App queryClient={queryClient} />
+    </StrictMode>,
+  ),
 );

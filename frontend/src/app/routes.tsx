@@ -13,17 +13,43 @@ const loaders: Record<ModuleName, () => Promise<PageModule>> = {
 };
 
 const cache = new Map<string, LazyExoticComponent<ComponentType>>();
+const loading = new Map<ModuleName, Promise<PageModule>>();
+const loaded = new Map<ModuleName, PageModule>();
 
-/** The lazily loaded page component for a nav entry. */
+/** A module's chunk, loaded once (a failed load is tried again next time). */
+export function loadModule(module: ModuleName): Promise<PageModule> {
+  let p = loading.get(module);
+  if (!p) {
+    p = loaders[module]().then((mod) => {
+      loaded.set(module, mod);
+      return mod;
+    });
+    p.catch(() => loading.delete(module));
+    loading.set(module, p);
+  }
+  return p;
+}
+
+/**
+ * The lazily loaded page component for a nav entry. When its chunk is already loaded (preloaded,
+ * or the landing page's, see landing.ts) it renders at once instead of suspending: a Suspense
+ * fallback that was shown holds the page back until 300 ms after it appeared (React's reveal
+ * throttle), which was a quarter of the dashboard's first render.
+ */
 export function pageFor(item: NavItem): LazyExoticComponent<ComponentType> {
   const key = `${item.module}:${item.page}`;
   let comp = cache.get(key);
   if (!comp) {
-    comp = lazy(async () => {
-      const mod = await loaders[item.module]();
+    const pick = (mod: PageModule) => {
       const page = mod[item.page];
       if (!page) throw new Error(`Module "${item.module}" has no page "${item.page}"`);
       return { default: page };
+    };
+    comp = lazy(() => {
+      const mod = loaded.get(item.module);
+      // A thenable that resolves synchronously: React's lazy then takes the page without suspending.
+      if (mod) return { then: (resolve: (v: { default: ComponentType }) => void) => resolve(pick(mod)) } as unknown as Promise<{ default: ComponentType }>;
+      return loadModule(item.module).then(pick);
     });
     cache.set(key, comp);
   }
@@ -32,5 +58,5 @@ export function pageFor(item: NavItem): LazyExoticComponent<ComponentType> {
 
 /** Warm a module's chunk (e.g. on hover over its nav entry). */
 export function preloadModule(module: ModuleName): void {
-  void loaders[module]().catch(() => undefined);
+  void loadModule(module).catch(() => undefined);
 }
