@@ -1,5 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { fleet } from '../bridge';
+import { auth, fleet, settings, system } from '../bridge';
+import { queryKeys } from '../hooks/queries';
 import { fleetKeys } from '../modules/fleet/dashboard/useFleet';
 import { findNav } from './nav';
 import { loadModule } from './routes';
@@ -17,11 +18,11 @@ export function landingPath(hash: string): string {
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts what the landing page needs before the shell's first render: its chunk and, on the
- * dashboard, the fleet overview load while the entry bundle finishes, instead of one after the
- * other (chunk → mount → query). The returned promise settles when they are in (or after
- * LANDING_CHUNK_WAIT_MS / LANDING_DATA_WAIT_MS, or on an error): render the app then, and its
- * first commit holds the shell and the page with its data. Rendering earlier shows the route's
+ * Starts what the landing page needs before the shell's first render: its chunk, the shell's
+ * account, version and settings and, on the dashboard, the fleet overview load while the entry
+ * bundle finishes, instead of one after the other (chunk → mount → query). The returned promise
+ * settles when they are in (or after LANDING_CHUNK_WAIT_MS / LANDING_DATA_WAIT_MS, or on an
+ * error): render the app then, and its first commit holds the shell and the page with its data. Rendering earlier shows the route's
  * Suspense fallback, and React then holds the page back until 300 ms after the fallback appeared.
  */
 export function warmLanding(client: QueryClient, hash: string): Promise<void> {
@@ -31,10 +32,13 @@ export function warmLanding(client: QueryClient, hash: string): Promise<void> {
     () => undefined,
     () => undefined, // the route's error boundary reports it when it renders
   );
-  const parts = [Promise.race([chunk, wait(LANDING_CHUNK_WAIT_MS)])];
-  if (found.item.path === '/') {
-    const data = client.prefetchQuery({ queryKey: fleetKeys.overview, queryFn: fleet.overview, staleTime: 5_000 });
-    parts.push(Promise.race([data, wait(LANDING_DATA_WAIT_MS)]));
-  }
-  return Promise.all(parts).then(() => undefined);
+  // What the shell shows on every page (account, version, the saved theme): in the first commit
+  // rather than a re-render of the header and sidebar each as it arrives.
+  const data = [
+    client.prefetchQuery({ queryKey: queryKeys.me, queryFn: auth.me, staleTime: 5 * 60_000 }),
+    client.prefetchQuery({ queryKey: queryKeys.version, queryFn: system.version, staleTime: Infinity }),
+    client.prefetchQuery({ queryKey: queryKeys.settings, queryFn: settings.all }),
+  ];
+  if (found.item.path === '/') data.push(client.prefetchQuery({ queryKey: fleetKeys.overview, queryFn: fleet.overview, staleTime: 5_000 }));
+  return Promise.all([Promise.race([chunk, wait(LANDING_CHUNK_WAIT_MS)]), Promise.race([Promise.all(data), wait(LANDING_DATA_WAIT_MS)])]).then(() => undefined);
 }
