@@ -1,21 +1,101 @@
-import { memo, type ComponentType } from 'react';
-import GlobalStyles from '@mui/material/GlobalStyles';
-import type { CSSObject } from '@mui/material/styles';
-import type { Theme } from '@mui/material/styles';
+import { memo, useMemo, type ComponentType } from 'react';
+import { useTheme, type Theme } from '@mui/material/styles';
 
-/** A stylesheet built from the theme: class selectors → CSS objects (nesting and media queries allowed). */
-export type StyleSheet = (t: Theme) => Record<string, CSSObject | string | number>;
+/** CSS as nested objects: selectors → declarations, with `&` nesting, descendant keys, @media and @keyframes. */
+export interface CssObject {
+  [key: string]: CssObject | string | number | undefined;
+}
+
+/** A stylesheet built from the theme: class selectors → CSS objects. */
+export type StyleSheet = (t: Theme) => Record<string, object>;
+
+// Properties whose numbers take no unit (as Emotion treats them); other numbers are pixels.
+const UNITLESS = new Set([
+  'animationIterationCount',
+  'aspectRatio',
+  'columnCount',
+  'flex',
+  'flexGrow',
+  'flexShrink',
+  'fontWeight',
+  'gridColumn',
+  'gridRow',
+  'lineHeight',
+  'opacity',
+  'order',
+  'orphans',
+  'scale',
+  'tabSize',
+  'widows',
+  'zIndex',
+  'zoom',
+]);
+// Properties WebKitGTK (the Linux desktop window) may still want prefixed.
+const PREFIXED = new Set(['backdrop-filter', 'user-select', 'appearance']);
+
+const kebab = (prop: string) => (prop.startsWith('--') ? prop : prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^ms-/, '-ms-'));
+
+function declaration(prop: string, value: string | number): string {
+  const name = kebab(prop);
+  const v = typeof value === 'number' && value !== 0 && !UNITLESS.has(prop) && !prop.startsWith('--') ? `${value}px` : String(value);
+  const line = `${name}:${v};`;
+  return PREFIXED.has(name) ? `-webkit-${line}${line}` : line;
+}
+
+/** The selector of a nested key: `&` stands for the parent (each of a comma list); other keys are descendants. */
+function nest(parent: string, key: string): string {
+  const parents = parent.split(',').map((p) => p.trim());
+  const keys = key.split(',').map((k) => k.trim());
+  const out: string[] = [];
+  for (const p of parents) for (const k of keys) out.push(k.includes('&') ? k.replace(/&/g, p) : `${p} ${k}`);
+  return out.join(',');
+}
+
+/** One rule and its nested rules, as CSS text. */
+function rule(selector: string, body: CssObject): string {
+  let decls = '';
+  let nested = '';
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'object') decls += declaration(key, value);
+    else if (key.startsWith('@media') || key.startsWith('@supports')) nested += `${key}{${rule(selector, value)}}`;
+    else nested += rule(nest(selector, key), value);
+  }
+  return (decls ? `${selector}{${decls}}` : '') + nested;
+}
 
 /**
- * A component that injects build(theme) once per theme as one global stylesheet. Components on the
- * first-paint path (the shell, the dashboard) use plain elements with these classes instead of
- * MUI components with `sx`, whose styles are serialised, hashed and inserted per element and per
- * render (docs/benchmarks.md, "Dashboard first render at stop 14"). Render it next to the elements
- * that use the classes; it re-renders only when the theme changes.
+ * Serialises a stylesheet object to CSS text: top-level keys are selectors, `@keyframes name`
+ * (steps as keys) or `@media …` (holding selectors); inside a rule, `&…` keys refine the selector,
+ * other object keys are descendant selectors and `@media` keys wrap the rule.
+ */
+export function cssText(sheet: Record<string, object>): string {
+  let css = '';
+  for (const [key, value] of Object.entries(sheet) as [string, CssObject][]) {
+    if (key.startsWith('@keyframes')) {
+      css += `${key}{${Object.entries(value)
+        .map(([step, decls]) => rule(step, decls as CssObject))
+        .join('')}}`;
+    } else if (key.startsWith('@media') || key.startsWith('@supports')) {
+      css += `${key}{${cssText(value as Record<string, object>)}}`;
+    } else css += rule(key, value);
+  }
+  return css;
+}
+
+/**
+ * A component that puts build(theme) on the page as one `<style>` element, rebuilt only when
+ * the theme changes. Components on the first-paint path (the shell, the dashboard) use plain
+ * elements with these classes instead of MUI components with `sx`, whose styles are serialised,
+ * hashed and inserted per element and per render; and the sheet itself is parsed by the browser
+ * in one go rather than rule by rule through Emotion's CSS compiler (docs/benchmarks.md,
+ * "Dashboard first render at stop 14"). Render it next to the elements that use the classes.
  */
 export function staticStyles(build: StyleSheet, name: string): ComponentType {
   const Styles = memo(function Styles() {
-    return <GlobalStyles styles={build as never} />;
+    const theme = useTheme();
+    const css = useMemo(() => cssText(build(theme)), [theme]);
+    return <style data-pdm-styles={name}>{css}</style>;
   });
   Styles.displayName = name;
   return Styles;

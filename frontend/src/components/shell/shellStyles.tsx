@@ -244,4 +244,4 @@ function shellStyles(t: Theme) {
 }
 
 /** The shell's stylesheet (one per theme); AppShell renders it once. */
-export const ShellStyles = staticStyles(shellStyles as never, 'ShellStyles');
+export const ShellStyles = staticStyles(shellStyles, 'ShellStyles');

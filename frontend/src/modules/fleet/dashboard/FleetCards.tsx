@@ -70,7 +70,7 @@ function fleetCardStyles(t: Theme) {
   return styles;
 }
 
-const FleetCardStyles = staticStyles(fleetCardStyles as never, 'FleetCardStyles');
+const FleetCardStyles = staticStyles(fleetCardStyles, 'FleetCardStyles');
 
 export interface FleetCardsProps {
   counts: FleetCounts | undefined;

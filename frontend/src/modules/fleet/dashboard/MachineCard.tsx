@@ -1,10 +1,10 @@
 import { memo } from 'react';
 import { Link as RouterLink } from 'react-router';
-import GlobalStyles from '@mui/material/GlobalStyles';
 import LinearProgress from '@mui/material/LinearProgress';
 import { alpha, type Theme } from '@mui/material/styles';
 import type { MachineStatus } from '../../../bridge';
 import { statusText } from '../../../theme/theme';
+import { staticStyles } from '../../../theme/staticStyles';
 import { STATUS_LABEL, formatAge, formatRUL, formatValue, sensorLevel } from './logic';
 
 /** Height of a machine card in pixels (the windowed grid lays rows out by it). */
@@ -114,9 +114,7 @@ function cardStyles(t: Theme) {
 }
 
 /** The machine cards' stylesheet; render it once next to the cards. */
-export const MachineCardStyles = memo(function MachineCardStyles() {
-  return <GlobalStyles styles={cardStyles} />;
-});
+export const MachineCardStyles = staticStyles(cardStyles, 'MachineCardStyles');
 
 // Material Icons paths (Apache-2.0, as shipped in @mui/icons-material): ArrowForwardRounded, AutoAwesomeOutlined.
 const ARROW = 'M5 13h11.17l-4.88 4.88c-.39.39-.39 1.03 0 1.42s1.02.39 1.41 0l6.59-6.59c.39-.39.39-1.02 0-1.41l-6.58-6.6a.996.996 0 0 0-1.41 0c-.39.39-.39 1.02 0 1.41L16.17 11H5c-.55 0-1 .45-1 1s.45 1 1 1';

@@ -125,4 +125,4 @@ function dashboardStyles(t: Theme) {
 }
 
 /** The dashboard page's stylesheet; DashboardPage renders it once. */
-export const DashboardStyles = staticStyles(dashboardStyles as never, 'DashboardStyles');
+export const DashboardStyles = staticStyles(dashboardStyles, 'DashboardStyles');
