@@ -36,7 +36,8 @@ import (
 // simulation seed 4 and tests on the same real set. PDMSTUDIO_ML_TSTR_TASKS picks tasks
 // (default classification,rul), PDMSTUDIO_ML_TSTR_CEILING=0 skips the ceiling and
 // PDMSTUDIO_ML_TSTR_OUT names a JSON file for every metric; PDMSTUDIO_ML_TSTR_WINDOW overrides
-// the feature window and PDMSTUDIO_ML_TSTR_HMM=1 adds the experiment of tstr_filter_test.go.
+// the feature window, PDMSTUDIO_ML_TSTR_ROWS the test simulation's rows (default: as many as the
+// seed data) and PDMSTUDIO_ML_TSTR_HMM=1 adds the experiment of tstr_filter_test.go.
 func TestSyntheticToReal(t *testing.T) {
 	dir := os.Getenv("PDMSTUDIO_ML_TSTR")
 	if dir == "" {
@@ -87,7 +88,11 @@ func TestSyntheticToReal(t *testing.T) {
 	for _, id := range machines {
 		seed := read(id, "seed")
 		train, valid := read(id, "train"), read(id, "val")
-		real := seedData(t, id, seed.NumRows(), realSeed)
+		testRows := seed.NumRows()
+		if n, err := strconv.Atoi(os.Getenv("PDMSTUDIO_ML_TSTR_ROWS")); err == nil {
+			testRows = n
+		}
+		real := seedData(t, id, testRows, realSeed)
 		var keys []string
 		if p, err := profiles.FleetProfile(id); err == nil {
 			for _, s := range p.KeySensors() {
