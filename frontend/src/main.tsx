@@ -1,3 +1,5 @@
+// First: starts the landing page's requests before the rest of the entry is evaluated.
+import './app/earlyStart';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '@fontsource-variable/inter/wght.css';

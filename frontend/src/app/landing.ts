@@ -4,6 +4,7 @@ import { queryKeys } from '../hooks/queries';
 import { fleetKeys } from '../modules/fleet/dashboard/useFleet';
 import { findNav } from './nav';
 import { loadModule } from './routes';
+import { takeEarly } from './early';
 
 /** How long the first render waits at most for the landing page's chunk (a slow disk or server). */
 export const LANDING_CHUNK_WAIT_MS = 1500;
@@ -34,11 +35,13 @@ export function warmLanding(client: QueryClient, hash: string): Promise<void> {
   );
   // What the shell shows on every page (account, version, the saved theme): in the first commit
   // rather than a re-render of the header and sidebar each as it arrives.
+  // (On the dashboard early.ts started these before the app's modules were evaluated.)
   const data = [
-    client.prefetchQuery({ queryKey: queryKeys.me, queryFn: auth.me, staleTime: 5 * 60_000 }),
-    client.prefetchQuery({ queryKey: queryKeys.version, queryFn: system.version, staleTime: Infinity }),
-    client.prefetchQuery({ queryKey: queryKeys.settings, queryFn: settings.all }),
+    client.prefetchQuery({ queryKey: queryKeys.me, queryFn: () => takeEarly('me') ?? auth.me(), staleTime: 5 * 60_000 }),
+    client.prefetchQuery({ queryKey: queryKeys.version, queryFn: () => takeEarly('version') ?? system.version(), staleTime: Infinity }),
+    client.prefetchQuery({ queryKey: queryKeys.settings, queryFn: () => takeEarly('settings') ?? settings.all() }),
   ];
-  if (found.item.path === '/') data.push(client.prefetchQuery({ queryKey: fleetKeys.overview, queryFn: fleet.overview, staleTime: 5_000 }));
+  if (found.item.path === '/')
+    data.push(client.prefetchQuery({ queryKey: fleetKeys.overview, queryFn: () => takeEarly('overview') ?? fleet.overview(), staleTime: 5_000 }));
   return Promise.all([Promise.race([chunk, wait(LANDING_CHUNK_WAIT_MS)]), Promise.race([Promise.all(data), wait(LANDING_DATA_WAIT_MS)])]).then(() => undefined);
 }
