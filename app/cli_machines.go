@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -275,6 +276,16 @@ func (c *cli) fleetCommand() *cobra.Command {
 				}
 				fmt.Fprintf(c.stderr, "%-36s %-10s %6.1fs %s\n", it.MachineID, it.Status, it.Seconds, it.Error)
 				items = append(items, it)
+			}
+			if failed < len(items) {
+				// One refresh stores the fleet overview, so the next start of the app shows the
+				// new machines at once instead of predicting the whole fleet before its first
+				// answer (Monitor.Overview serves the stored one while the live fleet starts).
+				rctx, cancel := context.WithTimeout(cmd.Context(), liveRefreshTimeout)
+				if _, err := core.Live.Refresh(rctx, false); err != nil {
+					fmt.Fprintf(c.stderr, "fleet overview not stored (the app will predict the fleet at its first start): %v\n", err)
+				}
+				cancel()
 			}
 			out := map[string]any{"machines": st.Machines, "bootstrapped": len(items) - failed, "failed": failed,
 				"seconds": time.Since(start).Seconds(), "items": items, "settings": settings}

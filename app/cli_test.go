@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -64,5 +65,52 @@ func TestCLIExitCodes(t *testing.T) {
 		if strings.Contains(strings.Join(tc.args, " "), "--json") && out != "" && !json.Valid([]byte(out)) {
 			t.Errorf("%v: stdout is not JSON: %q", tc.args, out)
 		}
+	}
+}
+
+// After `fleet bootstrap` the fleet overview is stored, so the app's first start serves it at
+// once (Monitor.Overview) instead of predicting the whole fleet before its first answer.
+func TestCLIFleetBootstrapStoresOverview(t *testing.T) {
+	dir := t.TempDir()
+	id := "motor_weg_w22_003"
+	code, out, errs := runCLI(t, "--data-dir", dir, "fleet", "bootstrap", "--tiny", "--only", id, "--json")
+	if code != 0 {
+		t.Fatalf("bootstrap exit %d: %s", code, errs)
+	}
+	var boot struct{ Bootstrapped, Failed int }
+	if err := json.Unmarshal([]byte(out), &boot); err != nil || boot.Bootstrapped != 1 || boot.Failed != 0 {
+		t.Fatalf("bootstrap output %q (%v)", out, err)
+	}
+	ctx := context.Background()
+	c, err := OpenCore(ctx, dir, CoreOptions{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	v, ok, err := c.Store.GetSetting(ctx, "fleet.overview")
+	if err != nil || !ok {
+		t.Fatalf("no stored fleet overview after bootstrap (%v)", err)
+	}
+	var ov struct {
+		Machines []struct {
+			ID     string `json:"id"`
+			Ready  bool   `json:"ready"`
+			Status string `json:"status"`
+		} `json:"machines"`
+	}
+	if err := json.Unmarshal([]byte(v), &ov); err != nil {
+		t.Fatal(err)
+	}
+	ready := 0
+	for _, m := range ov.Machines {
+		if m.Ready {
+			ready++
+			if m.ID != id || m.Status == "unknown" {
+				t.Errorf("ready machine %s with status %q", m.ID, m.Status)
+			}
+		}
+	}
+	if len(ov.Machines) != 26 || ready != 1 {
+		t.Fatalf("stored overview: %d machines, %d ready", len(ov.Machines), ready)
 	}
 }
