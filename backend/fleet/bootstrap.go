@@ -31,8 +31,8 @@ type Settings struct {
 // FastSettings bootstrap the 26 machines in minutes on a 2-core laptop: smaller seed data and
 // synthetic sets, and the full 300 TVAE epochs (on 4,000 rows, ≈ 12 s a machine): with 40 epochs
 // the synthetic rows barely carried the wear signal (health-state models trained on them scored
-// macro-F1 0.63 on real data instead of 0.78, see docs/benchmarks.md). Every machine can be
-// retrained with full settings later.
+// macro-F1 0.63 on real data, 0.72 with 300 epochs; 6 machines, 20-row windows, see
+// docs/benchmarks.md). Every machine can be retrained with full settings later.
 var FastSettings = Settings{
 	Seed:     onboard.SeedOptions{Samples: 4000, Seed: 42},
 	Train:    onboard.TrainOptions{Epochs: 300, BatchSize: 500, Seed: 42},
