@@ -14,9 +14,14 @@ export interface EarlyRequests {
   settings?: ReturnType<typeof settings.all>;
 }
 
+/** The route the app opens on, from the hash (hash routing), without its query. */
+export function landingPath(hash: string): string {
+  return hash.replace(/^#/, '').split('?')[0] || '/';
+}
+
 /** Starts the dashboard's requests when the app opens on it (hash routing: '', '#', '#/' or '#/?…'). */
 export function startEarly(hash: string): EarlyRequests {
-  if ((hash.replace(/^#/, '').split('?')[0] || '/') !== '/') return {};
+  if (landingPath(hash) !== '/') return {};
   const quiet = <T>(p: Promise<T>) => {
     p.catch(() => undefined); // landing.ts hands the promise to the query, which reports its error
     return p;

@@ -4,17 +4,14 @@ import { queryKeys } from '../hooks/queries';
 import { fleetKeys } from '../modules/fleet/dashboard/useFleet';
 import { findNav } from './nav';
 import { loadModule } from './routes';
-import { takeEarly } from './early';
+import { landingPath, takeEarly } from './early';
 
 /** How long the first render waits at most for the landing page's chunk (a slow disk or server). */
 export const LANDING_CHUNK_WAIT_MS = 1500;
 /** How long it waits at most for the dashboard's fleet overview (a first start refreshes the fleet first). */
 export const LANDING_DATA_WAIT_MS = 400;
 
-/** The route the app opens on, from the hash (hash routing), without its query. */
-export function landingPath(hash: string): string {
-  return hash.replace(/^#/, '').split('?')[0] || '/';
-}
+export { landingPath };
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
