@@ -41,15 +41,7 @@ func FuzzDecodeParquet(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tb, err := DecodeParquet(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			if apperr.KindOf(err) != apperr.KindBadInput {
-				t.Fatalf("error is not bad input: %v", err)
-			}
-			return
-		}
-		if err := tb.Validate(); err != nil {
-			t.Fatalf("inconsistent table: %v", err)
-		}
+		checkDecoded(t, tb, err)
 	})
 }
 
