@@ -303,7 +303,9 @@ func checkHeader(header []string) ([]string, error) {
 	seen := make(map[string]int, len(header))
 	allNumbers := true
 	for j, h := range header {
-		name := strings.TrimSpace(h)
+		// A byte-order mark left inside the text (a file saved twice with one, or files joined)
+		// is not part of a name; written back first, it would be read as the file's own mark.
+		name := strings.TrimSpace(strings.Trim(strings.TrimSpace(h), "\ufeff"))
 		if name == "" {
 			return nil, apperr.BadInputf("column %d of the header (line 1) has no name; the first row must name every column", j+1)
 		}

@@ -120,6 +120,18 @@ func TestReadCSVInference(t *testing.T) {
 	}
 }
 
+// A byte-order mark repeated at the start of the file (saved twice with one) is not part of the
+// first column's name, which would otherwise not survive a write and read back.
+func TestReadCSVStrayByteOrderMark(t *testing.T) {
+	tb, err := ReadCSV(context.Background(), strings.NewReader("\ufeff\ufeffa,b\n1,2\n"), CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb.Columns[0].Name != "a" {
+		t.Fatalf("first column %q, want \"a\"", tb.Columns[0].Name)
+	}
+}
+
 func TestReadCSVErrors(t *testing.T) {
 	many := "v\n" + strings.Repeat("1\n", 5) + "abc\n"
 	tests := []struct {
@@ -133,6 +145,7 @@ func TestReadCSVErrors(t *testing.T) {
 		{"header only", "a,b\n", CSVOptions{}, []string{"no data rows"}},
 		{"missing header", "1,2.5,3\n4,5,6\n", CSVOptions{}, []string{"looks like data", "header"}},
 		{"empty header name", "a,,c\n1,2,3\n", CSVOptions{}, []string{"column 2", "no name"}},
+		{"header name that is only a byte-order mark", "\ufeff\ufeff,0\n,\n", CSVOptions{}, []string{"column 1", "no name"}},
 		{"duplicate header", "a,b,a\n1,2,3\n", CSVOptions{}, []string{`"a"`, "twice", "columns 1 and 3"}},
 		{"ragged row", "a,b\n1,2\n3\n", CSVOptions{}, []string{"row 2", "line 3", "1 fields", "header has 2"}},
 		{"too many fields", "a,b\n1,2\n3,4,5\n", CSVOptions{}, []string{"row 2", "3 fields"}},
