@@ -15,19 +15,12 @@ import ForumOutlined from '@mui/icons-material/ForumOutlined';
 import DescriptionOutlined from '@mui/icons-material/DescriptionOutlined';
 import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import MonitorHeartOutlined from '@mui/icons-material/MonitorHeartOutlined';
+import { NAV_DATA, type NavEntryData } from './navData';
 
-export type ModuleName = 'fleet' | 'gan' | 'ml' | 'llm' | 'system';
+export type { ModuleName } from './navData';
 
-export interface NavItem {
-  path: string;
-  /** Short name in the sidebar. */
-  label: string;
-  /** The page heading (h1); also the last breadcrumb. */
-  title: string;
+export interface NavItem extends NavEntryData {
   icon: ComponentType<SvgIconProps>;
-  module: ModuleName;
-  /** The module's export that renders the page. */
-  page: string;
 }
 
 export interface NavGroup {
@@ -36,47 +29,26 @@ export interface NavGroup {
   items: NavItem[];
 }
 
-export const NAV: NavGroup[] = [
-  {
-    label: null,
-    items: [
-      { path: '/', label: 'Dashboard', title: 'Dashboard', icon: SpaceDashboardOutlined, module: 'fleet', page: 'DashboardPage' },
-    ],
-  },
-  {
-    label: 'Data Management',
-    items: [
-      { path: '/machines', label: 'Machines', title: 'Machines', icon: PrecisionManufacturingOutlined, module: 'fleet', page: 'MachinesPage' },
-      { path: '/machines/new', label: 'New Machine', title: 'New Machine', icon: AddCircleOutline, module: 'gan', page: 'NewMachinePage' },
-      { path: '/data/explorer', label: 'Data Explorer', title: 'Data Explorer', icon: QueryStatsOutlined, module: 'gan', page: 'DataExplorerPage' },
-      { path: '/data/batch', label: 'Batch Operations', title: 'Batch Operations', icon: DynamicFeedOutlined, module: 'gan', page: 'BatchOperationsPage' },
-    ],
-  },
-  {
-    label: 'Machine Learning',
-    items: [
-      { path: '/ml/predictions', label: 'Predictions', title: 'Predictions', icon: InsightsOutlined, module: 'ml', page: 'PredictionsPage' },
-      { path: '/ml/performance', label: 'Model Performance', title: 'Model Performance', icon: SpeedOutlined, module: 'ml', page: 'ModelPerformancePage' },
-      { path: '/ml/training', label: 'Training', title: 'Model Training', icon: ModelTrainingOutlined, module: 'ml', page: 'TrainingPage' },
-      { path: '/ml/features', label: 'Feature Importance', title: 'Feature Importance', icon: BarChartOutlined, module: 'ml', page: 'FeatureImportancePage' },
-    ],
-  },
-  {
-    label: 'AI Assistant',
-    items: [
-      { path: '/assistant/explain', label: 'Explainer', title: 'AI Explainer', icon: TipsAndUpdatesOutlined, module: 'llm', page: 'ExplainerPage' },
-      { path: '/assistant/chat', label: 'Chat', title: 'Assistant Chat', icon: ForumOutlined, module: 'llm', page: 'ChatPage' },
-      { path: '/assistant/reports', label: 'Reports', title: 'Reports', icon: DescriptionOutlined, module: 'llm', page: 'ReportsPage' },
-    ],
-  },
-  {
-    label: 'Application',
-    items: [
-      { path: '/settings', label: 'Settings', title: 'Settings', icon: SettingsOutlined, module: 'system', page: 'SettingsPage' },
-      { path: '/system', label: 'System', title: 'System', icon: MonitorHeartOutlined, module: 'system', page: 'SystemPage' },
-    ],
-  },
-];
+// The sidebar entries' icons, by route.
+const ICONS: Record<string, ComponentType<SvgIconProps>> = {
+  '/': SpaceDashboardOutlined,
+  '/machines': PrecisionManufacturingOutlined,
+  '/machines/new': AddCircleOutline,
+  '/data/explorer': QueryStatsOutlined,
+  '/data/batch': DynamicFeedOutlined,
+  '/ml/predictions': InsightsOutlined,
+  '/ml/performance': SpeedOutlined,
+  '/ml/training': ModelTrainingOutlined,
+  '/ml/features': BarChartOutlined,
+  '/assistant/explain': TipsAndUpdatesOutlined,
+  '/assistant/chat': ForumOutlined,
+  '/assistant/reports': DescriptionOutlined,
+  '/settings': SettingsOutlined,
+  '/system': MonitorHeartOutlined,
+};
+
+/** The sidebar: NAV_DATA with each entry's icon. */
+export const NAV: NavGroup[] = NAV_DATA.map((g) => ({ label: g.label, items: g.items.map((i) => ({ ...i, icon: ICONS[i.path]! })) }));
 
 export const NAV_ITEMS: NavItem[] = NAV.flatMap((g) => g.items);
 

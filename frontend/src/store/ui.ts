@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { THEME_STORAGE_KEY, type ThemeMode } from '../theme/tokens';
+import { SIDEBAR_KEY } from './uiKeys';
 
-const SIDEBAR_KEY = 'pdmstudio.ui.sidebarCollapsed';
 
 function readStorage(key: string): string | null {
   try {

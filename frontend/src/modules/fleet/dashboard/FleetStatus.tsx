@@ -20,25 +20,18 @@ import PrecisionManufacturingOutlined from '@mui/icons-material/PrecisionManufac
 import { errorMessage, type FleetOverview } from '../../../bridge';
 import { EmptyState } from '../../../components/EmptyState';
 import { useConnection } from '../../../hooks/useConnection';
-import { formatAge } from './logic';
+import { refreshStatus } from './logic';
 
 /** Connection and refresh state, with a button that predicts the fleet now. */
 export function RefreshIndicator({ ov, now, onRefresh, refreshing }: { ov: FleetOverview | undefined; now: number; onRefresh: () => void; refreshing: boolean }) {
   const conn = useConnection();
   const offline = conn.status === 'offline';
-  const tone = offline ? 'critical' : ov?.paused ? 'degrading' : 'healthy';
-  const text = offline
-    ? 'Offline: reconnecting…'
-    : !ov
-      ? 'Connecting…'
-      : ov.stale
-        ? `Starting: showing the last refresh (${formatAge(ov.refreshed_at, now)}), updating…`
-        : `${ov.paused ? 'Replay paused' : ov.running ? 'Live' : 'Snapshot'} · refreshed ${formatAge(ov.refreshed_at, now)} · every ${ov.interval_s} s`;
+  const { tone, text, live } = refreshStatus(ov, now, offline);
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
       {/* Plain elements (DashboardStyles' .pdm-refresh): it re-renders with the dashboard's clock. */}
       <div role="status" aria-live="polite" data-testid="refresh-indicator" className="pdm-refresh">
-        <div aria-hidden="true" data-tone={tone} className={tone === 'healthy' && ov?.running ? 'pdm-refresh__dot pdm-live' : 'pdm-refresh__dot'} />
+        <div aria-hidden="true" data-tone={tone} className={live ? 'pdm-refresh__dot pdm-live' : 'pdm-refresh__dot'} />
         <span className="pdm-refresh__text" data-offline={offline}>
           {text}
         </span>

@@ -1,6 +1,6 @@
 // Pure helpers of the dashboard: filtering, sorting, trends and formatting. Kept apart from the
 // components so they are unit-tested and cheap to run over 1,000 machines on every refresh.
-import type { Alert, FleetCounts, HealthStatus, KeySensor, MachineStatus } from '../../../bridge';
+import type { Alert, FleetCounts, FleetOverview, HealthStatus, KeySensor, MachineStatus } from '../../../bridge';
 
 export const STATUS_ORDER: HealthStatus[] = ['critical', 'warning', 'degrading', 'healthy', 'unknown'];
 
@@ -140,4 +140,20 @@ export function alertText(a: Alert): string {
   const name = a.machine_name || a.machine_id;
   if (name && m.startsWith(name)) m = m.slice(name.length).trim().replace(/^:\s*/, '').replace(/^is\s+/, '');
   return m.charAt(0).toUpperCase() + m.slice(1);
+}
+
+/**
+ * What the dashboard's refresh pill says: the tone of its dot, its text, and whether the dot
+ * pulses (live replay). offline: the backend does not answer.
+ */
+export function refreshStatus(ov: FleetOverview | undefined, now: number, offline: boolean): { tone: 'critical' | 'degrading' | 'healthy'; text: string; live: boolean } {
+  const tone = offline ? 'critical' : ov?.paused ? 'degrading' : 'healthy';
+  const text = offline
+    ? 'Offline: reconnecting…'
+    : !ov
+      ? 'Connecting…'
+      : ov.stale
+        ? `Starting: showing the last refresh (${formatAge(ov.refreshed_at, now)}), updating…`
+        : `${ov.paused ? 'Replay paused' : ov.running ? 'Live' : 'Snapshot'} · refreshed ${formatAge(ov.refreshed_at, now)} · every ${ov.interval_s} s`;
+  return { tone, text, live: tone === 'healthy' && !!ov?.running };
 }
