@@ -1,8 +1,7 @@
-// First: starts the landing page's requests before the rest of the entry is evaluated.
-import './app/earlyStart';
+// The app, loaded by boot.ts (the page's first script) after the landing page's requests started
+// and, on the dashboard, after its first paint (prepaint/).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import '@fontsource-variable/inter/wght.css';
 import { App } from './app/App';
 import { createQueryClient } from './app/queryClient';
 import { warmLanding } from './app/landing';

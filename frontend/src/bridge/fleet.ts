@@ -228,6 +228,7 @@ export const telemetry = {
   useReplay: (machineId: string) => call<null>('Telemetry', 'UseReplay', [machineId]),
 };
 
-function normalizeOverview(o: FleetOverview): FleetOverview {
+/** The overview with the lists Go sends as null made empty (every Fleet.Overview answer goes through it). */
+export function normalizeOverview(o: FleetOverview): FleetOverview {
   return { ...o, machines: (o.machines ?? []).map((m) => ({ ...m, key_sensors: m.key_sensors ?? [] })) };
 }

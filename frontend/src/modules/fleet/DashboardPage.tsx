@@ -78,12 +78,21 @@ export function DashboardPage() {
     if (bootstrap.running > 0 && machineCount === 0) void client.invalidateQueries({ queryKey: fleetKeys.overview });
   }, [bootstrap.running, machineCount, client]);
 
-  // Benchmarks read this mark: the first paint of the fleet after the page loaded.
+  // Benchmarks read these marks: dashboard-ready is the first paint of the fleet after the page
+  // loaded (boot.ts marks it when its first paint showed the fleet), dashboard-interactive the
+  // app's first render of it (search, filters and buttons work from then on).
   useEffect(() => {
-    if (machineCount > 0 && typeof performance !== 'undefined' && performance.getEntriesByName('pdm:dashboard-ready').length === 0) {
+    if (machineCount === 0 || typeof performance === 'undefined') return;
+    if (performance.getEntriesByName('pdm:dashboard-ready').length === 0) {
       performance.mark('pdm:dashboard-ready', { detail: { machines: machineCount } });
       void system.uiMark('dashboard-ready', performance.now()).catch(() => undefined);
     }
+    if (performance.getEntriesByName('pdm:dashboard-interactive').length === 0) {
+      performance.mark('pdm:dashboard-interactive', { detail: { machines: machineCount } });
+      void system.uiMark('dashboard-interactive', performance.now()).catch(() => undefined);
+    }
+    // The first paint's numbers have been taken over (useCountUp); later visits count up again.
+    delete document.documentElement.dataset.prepaint;
   }, [machineCount]);
 
   const actions = <RefreshIndicator ov={ov} now={now} onRefresh={() => refresh.mutate()} refreshing={refresh.isPending} />;

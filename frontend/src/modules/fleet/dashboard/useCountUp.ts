@@ -5,7 +5,8 @@ function reducedMotion(): boolean {
 }
 
 /**
- * Counts the text of the element behind the returned ref from its previous value (0 at first) to
+ * Counts the text of the element behind the returned ref from its previous value (0 at first, or
+ * the number the first paint showed) to
  * target over ms milliseconds. The animation writes the element's text directly instead of
  * re-rendering React on every frame (it runs during the dashboard's first paint, when four cards
  * re-rendering ~50 times each competed with the machine grid); so render the element empty.
@@ -20,7 +21,9 @@ export function useCountUp<T extends HTMLElement>(target: number, ms = 900): Ref
       if (shown.current !== v || el.textContent !== String(v)) el.textContent = String(v);
       shown.current = v;
     };
-    const begin = shown.current ?? 0;
+    // After the first paint (boot.ts) showed the number, the app's first render keeps it instead
+    // of counting up from 0 again.
+    const begin = shown.current ?? (document.documentElement.dataset.prepaint === 'shown' ? target : 0);
     if (reducedMotion() || typeof requestAnimationFrame !== 'function' || begin === target) {
       set(target);
       return;
