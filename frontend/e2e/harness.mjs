@@ -119,6 +119,8 @@ export function slug(path) {
 
 /** Opens the navigation (a drawer on narrow screens) and clicks an entry. */
 export async function clickNav(page, label) {
+  // The app's header is up (the page may still show the boot screen or the dashboard's first paint).
+  await expectVisible(page.locator('.pdm-header button').first(), 'the app header');
   const menu = page.getByRole('button', { name: 'Open navigation' });
   if (await menu.isVisible()) {
     await menu.click();

@@ -113,3 +113,89 @@ test('dashboard shows the bootstrapped fleet: counts, filter by status, acknowle
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Boxes of the first screen's parts, to compare the first paint with the app that replaces it.
+function layout() {
+  const box = (sel) => {
+    const e = document.querySelector(sel);
+    if (!e) return null;
+    const r = e.getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height].map((v) => Math.round(v * 2) / 2);
+  };
+  const cards = [...document.querySelectorAll('[data-testid="machine-card"]')].map((c) => [c.dataset.machine, c.dataset.status, Math.round(c.getBoundingClientRect().y * 2) / 2]);
+  return {
+    h1: box('h1'),
+    fleet: box('.pdm-fc-grid'),
+    grid: box('[data-testid="machine-grid"]'),
+    card: box('[data-testid="machine-card"]'),
+    nav: box('.pdm-sb__nav'),
+    cards,
+    counts: ['healthy', 'degrading', 'warning', 'critical'].map((s) => document.querySelector(`[data-testid="fleet-count-${s}"]`)?.textContent),
+  };
+}
+
+test('dashboard first paint: the fleet is drawn before the app loads, and the app takes over in place', async ({ page, shot }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pdmstudio-e2e-first-'));
+  let server;
+  try {
+    // A fleet whose machines are all ready (the first paint leaves machines being prepared to the app).
+    const boot = JSON.parse(cli(dir, 'fleet', 'bootstrap', '--tiny', '--only', READY.join(','), '--json'));
+    if (boot.bootstrapped !== READY.length) throw new Error(`bootstrap: ${JSON.stringify(boot)}`);
+    for (const m of JSON.parse(cli(dir, 'machines', 'list', '--json'))) if (!READY.includes(m.machine_id)) cli(dir, 'machines', 'delete', m.machine_id, '--json');
+    cli(dir, 'telemetry', 'settings', '--interval', '3600', '--json');
+    const status = JSON.parse(cli(dir, 'fleet', 'status', '--json')); // stores the overview a start shows first
+    if (status.machines.length !== READY.length || !status.machines.every((m) => m.ready)) throw new Error(`fleet: ${JSON.stringify(status.counts)}`);
+    server = await startServer({ dataDir: dir });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    for (const theme of ['dark', 'light']) {
+      // Hold the app's chunk back: what is on screen then is the first paint alone.
+      let release;
+      const held = new Promise((r) => (release = r));
+      await page.route(/\/assets\/main-[^/]*\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.addInitScript((t) => {
+        if (location.protocol.startsWith('http')) localStorage.setItem('pdmstudio.ui.theme', t);
+      }, theme);
+      await page.goto('about:blank'); // a new document each time (not a hash change)
+      await page.goto(`${server.url}/#/`);
+      await page.waitForSelector('[data-prepaint] [data-testid="machine-card"]', { timeout: 15_000 });
+      await page.evaluate(() => document.fonts.ready);
+      const first = await page.evaluate(layout);
+      if (first.cards.length !== READY.length) throw new Error(`first paint shows ${first.cards.length} machine cards`);
+      for (const [id, st] of first.cards) {
+        const m = status.machines.find((x) => x.id === id);
+        if (!m || m.status !== st) throw new Error(`first paint: ${id} is ${st}, the backend says ${m?.status}`);
+      }
+      const want = ['healthy', 'degrading', 'warning', 'critical'].map((s) => String(status.counts[s]));
+      if (first.counts.join() !== want.join()) throw new Error(`first paint counts ${first.counts} != ${want}`);
+      await shot(`dashboard-first-paint-${theme}`);
+
+      // Let the app in: it replaces the first paint without moving anything drawn.
+      release();
+      await page.waitForFunction(() => !document.querySelector('[data-prepaint]') && performance.getEntriesByName('pdm:dashboard-interactive').length > 0, null, { timeout: 30_000 });
+      await settle(page);
+      const app = await page.evaluate(layout);
+      // (The heading's box narrows where the app adds the refresh indicator beside it; its text stays put.)
+      if (JSON.stringify(first.h1.slice(0, 2)) !== JSON.stringify(app.h1.slice(0, 2))) throw new Error(`the heading moved: ${first.h1} → ${app.h1}`);
+      for (const k of ['fleet', 'grid', 'card', 'nav']) {
+        if (JSON.stringify(first[k]) !== JSON.stringify(app[k])) throw new Error(`${k} moved when the app took over: ${JSON.stringify(first[k])} → ${JSON.stringify(app[k])}`);
+      }
+      if (JSON.stringify(first.cards) !== JSON.stringify(app.cards)) throw new Error(`machine cards changed: ${JSON.stringify(first.cards)} → ${JSON.stringify(app.cards)}`);
+      if (app.counts.join() !== want.join()) throw new Error(`app counts ${app.counts} != ${want}`);
+      const ready = await page.evaluate(() => performance.getEntriesByName('pdm:dashboard-ready')[0]?.detail);
+      if (!ready?.prepaint) throw new Error(`dashboard-ready was not marked by the first paint: ${JSON.stringify(ready)}`);
+      // And it is the live app: a fleet card filters.
+      const target = ['critical', 'warning', 'degrading', 'healthy'].find((s) => status.counts[s] > 0);
+      await page.getByTestId(`fleet-card-${target}`).click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="machine-card"]').length === n, status.counts[target], { timeout: 10_000 });
+      await page.unroute(/\/assets\/main-[^/]*\.js$/);
+    }
+  } finally {
+    await page.goto('about:blank').catch(() => {});
+    if (server) await server.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
