@@ -38,7 +38,9 @@ const (
 type Assistant struct {
 	Store  *store.Store
 	Models *llm.Manager
-	Index  *knowledge.Index
+	// Index is the manuals' search index; nil means [knowledge.Default], built on first use
+	// (about 60 ms of CPU that every start of the app paid before its first screen).
+	Index *knowledge.Index
 	// Profile returns a machine's profile. The default reads the machines table's
 	// profile_json; the wiring may pass machines.Service.Profile instead.
 	Profile func(ctx context.Context, machineID string) (profiles.Profile, error)
@@ -53,9 +55,17 @@ type Assistant struct {
 // New returns an assistant over st, serving models from dataDir's models/ folder (and the
 // folders beside the app), with the embedded manuals.
 func New(st *store.Store, dataDir string) *Assistant {
-	a := &Assistant{Store: st, Models: llm.NewManager(dataDir), Index: knowledge.Default()}
+	a := &Assistant{Store: st, Models: llm.NewManager(dataDir)}
 	a.Profile = a.storedProfile
 	return a
+}
+
+// index is a.Index, or the embedded manuals' index when none was set.
+func (a *Assistant) index() *knowledge.Index {
+	if a.Index != nil {
+		return a.Index
+	}
+	return knowledge.Default()
 }
 
 func (a *Assistant) log() *slog.Logger {
@@ -173,7 +183,7 @@ func (a *Assistant) Info(ctx context.Context) (Info, error) {
 	if models == nil {
 		models = []llm.ModelFile{}
 	}
-	return Info{Status: a.Models.Status(), Models: models, Saved: s, ModelDir: dir, Documents: a.Index.Documents()}, nil
+	return Info{Status: a.Models.Status(), Models: models, Saved: s, ModelDir: dir, Documents: a.index().Documents()}, nil
 }
 
 // LoadModel loads a model file (a path, or a file name in the model folders) with the
@@ -266,7 +276,7 @@ func (a *Assistant) ExplainInputs(ctx context.Context, in explain.Input, o Expla
 }
 
 func (a *Assistant) explainOptions(ctx context.Context, o ExplainOptions) (explain.Options, error) {
-	eo := explain.Options{Index: a.Index}
+	eo := explain.Options{Index: a.index()}
 	if !o.NoSave {
 		eo.Store = a.Store
 	}
@@ -333,5 +343,5 @@ func (a *Assistant) Explanations(ctx context.Context, machineID string, limit in
 
 // Search returns the manual passages that match a query (machineType "" = all manuals).
 func (a *Assistant) Search(query, machineType string, limit int) []knowledge.Passage {
-	return a.Index.Search(query, knowledge.SearchOptions{MachineType: machineType, Limit: limit})
+	return a.index().Search(query, knowledge.SearchOptions{MachineType: machineType, Limit: limit})
 }

@@ -187,7 +187,7 @@ func (a *Assistant) retrieve(q string, in *explain.Input) []knowledge.Passage {
 			query += " " + strings.ReplaceAll(c.FailureMode, "_", " ")
 		}
 	}
-	return a.Index.Search(query, o)
+	return a.index().Search(query, o)
 }
 
 // retrievalAnswer is the honest answer without a model: the machine's structured state and
@@ -196,7 +196,7 @@ func (a *Assistant) retrievalAnswer(q string, in *explain.Input, passages []know
 	var b strings.Builder
 	b.WriteString("No language model is loaded, so this answer is not written by one: it lists the manual sections that best match your question. Load a GGUF model (Assistant settings) for written answers.\n")
 	if in != nil {
-		e := explain.Compose(*in, a.Index)
+		e := explain.Compose(*in, a.index())
 		b.WriteString("\n**Current condition** (structured from the profile and the latest prediction): " + e.Summary + "\n")
 		if len(e.Recommendations) > 0 {
 			b.WriteString("Recommended first: " + e.Recommendations[0].Action + ".\n")
