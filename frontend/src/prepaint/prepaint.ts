@@ -1,14 +1,15 @@
 // The first paint of the dashboard, drawn before the app (React, MUI, the shell) is loaded: the
 // shell frame, the page heading, the four fleet cards and the machine cards, from the fleet
 // overview that early.ts requested, as the same elements and classes the React components render
-// and the same stylesheets (built from the same sheet functions and theme, at build time: styles.ts). On this 2-core machine
-// the app's JavaScript takes about a second before its first render; this paint needs a few
-// milliseconds, so the fleet is on screen while the app loads. When the app renders, React replaces
-// it in one commit (main.tsx renders into the same #root), and the parts drawn here look the same.
+// and with the same stylesheets (built from the same sheet functions and theme at build time,
+// styles.ts). On this 2-core machine the app's JavaScript takes about a second before its first
+// render; this paint needs a few milliseconds, so the fleet is on screen while the app loads. When
+// the app renders, React replaces it in one commit (main.tsx renders into the same #root), and the
+// parts drawn here look the same.
 //
 // Written by hand rather than by rendering the React components, which would need React and the
 // app's modules loaded first (the cost this avoids). prepaint.test.tsx renders both for the same
-// overview and fails when the machine cards, fleet cards or sidebar differ.
+// overview and fails when a machine card, a fleet card, the refresh pill or the sidebar differ.
 import type { FleetOverview, MachineStatus } from '../bridge/fleet';
 import { HEALTH_STATUSES } from '../bridge/fleet';
 import { NAV_DATA } from '../app/navData';
@@ -78,7 +79,7 @@ export function fleetCardHTML(status: (typeof HEALTH_STATUSES)[number], count: n
 
 const btnIcon = (d: string) => `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="${d}"></path></svg>`;
 
-/** One machine card, as MachineCard.tsx renders it (in the plain grid, no bootstrap running). */
+/** One machine card, as MachineCard.tsx renders a ready machine's (in the plain grid; canPrepaint asks for ready machines). */
 export function machineCardHTML(m: MachineStatus, now: number): string {
   const label = STATUS_LABEL[m.status];
   const titleId = `machine-${m.id}-name`;
@@ -87,30 +88,23 @@ export function machineCardHTML(m: MachineStatus, now: number): string {
       ? `<div class="pdm-mc__conf" title="Confidence of the health-state prediction" aria-label="Confidence ${Math.round(m.confidence * 100)}%">${Math.round(m.confidence * 100)}%</div>`
       : '';
   const rul = m.rul !== null ? `<p class="pdm-mc__rul" title="Predicted remaining useful life">RUL ${esc(formatRUL(m.rul))}</p>` : '';
-  let body: string;
-  if (m.ready) {
-    body = `<dl class="pdm-mc__sensors">${m.key_sensors
-      .slice(0, 3)
-      .map((s) => {
-        const level = sensorLevel(s);
-        const title = level === 'normal' ? '' : ` title="${level === 'trip' ? 'At or past its trip threshold' : 'At or past its warning threshold'}"`;
-        const flag = level !== 'normal' ? `<span class="pdm-mc__flag">${level === 'trip' ? '(trip)' : '(warn)'}</span>` : '';
-        return `<div style="display: contents;"><dt title="${esc(s.name)}">${esc(s.name.replace(/_/g, ' '))}</dt><dd data-level="${level}"${title}>${esc(formatValue(s.value))} ${esc(s.unit)}${flag}</dd></div>`;
-      })
-      .join('')}</dl>`;
-  } else {
-    body = `<div class="pdm-mc__body"><p class="pdm-mc__note">${esc(m.error ? m.error : `No models yet (stage: ${m.stage}). Finish onboarding to see its health.`)}</p></div>`;
-  }
+  const sensors = `<dl class="pdm-mc__sensors">${m.key_sensors
+    .slice(0, 3)
+    .map((s) => {
+      const level = sensorLevel(s);
+      const title = level === 'normal' ? '' : ` title="${level === 'trip' ? 'At or past its trip threshold' : 'At or past its warning threshold'}"`;
+      const flag = level !== 'normal' ? `<span class="pdm-mc__flag">${level === 'trip' ? '(trip)' : '(warn)'}</span>` : '';
+      return `<div style="display: contents;"><dt title="${esc(s.name)}">${esc(s.name.replace(/_/g, ' '))}</dt><dd data-level="${level}"${title}>${esc(formatValue(s.value))} ${esc(s.unit)}${flag}</dd></div>`;
+    })
+    .join('')}</dl>`;
   const updated = (m.updated_at ? `Updated ${formatAge(m.updated_at, now)}` : 'Not predicted yet') + (m.open_alerts > 0 ? ` · ${m.open_alerts} open alert${m.open_alerts === 1 ? '' : 's'}` : '');
-  const explain = m.ready
-    ? `<a class="pdm-mc__btn" aria-label="AI Explain ${esc(m.name)}" href="#/assistant/explain?machine=${esc(encodeURIComponent(m.id))}" data-discover="true">${btnIcon(SPARKLE)}AI Explain</a>`
-    : `<span class="pdm-mc__btn" role="link" aria-disabled="true" aria-label="AI Explain ${esc(m.name)}">${btnIcon(SPARKLE)}AI Explain</span>`;
+  const explain = `<a class="pdm-mc__btn" aria-label="AI Explain ${esc(m.name)}" href="#/assistant/explain?machine=${esc(encodeURIComponent(m.id))}" data-discover="true">${btnIcon(SPARKLE)}AI Explain</a>`;
   return (
-    `<article class="pdm-mc" aria-labelledby="${esc(titleId)}" role="listitem" data-testid="machine-card" data-machine="${esc(m.id)}" data-status="${m.status}" data-ready="${m.ready}" data-fixed="false">` +
+    `<article class="pdm-mc" aria-labelledby="${esc(titleId)}" role="listitem" data-testid="machine-card" data-machine="${esc(m.id)}" data-status="${m.status}" data-ready="true" data-fixed="false">` +
     `<div class="pdm-mc__head"><div class="pdm-mc__id"><h3 id="${esc(titleId)}" class="pdm-mc__name" title="${esc(m.name)}">${esc(m.name)}</h3>` +
     `<p class="pdm-mc__caption" title="${esc(`${m.manufacturer} ${m.model} · ${m.site}`)}">${esc(m.manufacturer)} ${esc(m.model)} · ${esc(m.site)}</p></div>${conf}</div>` +
     `<div class="pdm-mc__state"><div role="img" aria-label="Status: ${esc(label)}" class="${m.status === 'critical' ? 'pdm-mc__dot pdm-pulse' : 'pdm-mc__dot'}"></div><p class="pdm-mc__label">${esc(label)}</p>${rul}</div>` +
-    body +
+    sensors +
     `<p class="pdm-mc__caption">${esc(updated)}</p>` +
     `<div class="pdm-mc__actions"><a class="pdm-mc__btn" aria-label="Details of ${esc(m.name)}" href="#/machines/${esc(m.id)}" data-discover="true">Details${btnIcon(ARROW)}</a>${explain}</div>` +
     `</article>`
