@@ -7,6 +7,7 @@ import { shellSheet } from '../components/shell/shellSheet';
 import { dashboardSheet } from '../modules/fleet/dashboard/dashboardSheet';
 import { fleetCardSheet } from '../modules/fleet/dashboard/fleetCardSheet';
 import { machineCardSheet } from '../modules/fleet/dashboard/machineCardSheet';
+import { PULSE_STYLES } from '../modules/fleet/dashboard/pulseStyles';
 import { cssText } from '../theme/cssText';
 import { createAppTheme } from '../theme/theme';
 import type { ThemeMode } from '../theme/tokens';
@@ -32,15 +33,7 @@ function extraCSS(t: Theme, mode: ThemeMode): string {
     '.pdm-pp-icon[data-box="34"]': { width: 34, height: 34 },
     '.pdm-pp-icon[data-box="30"]': { width: 30, height: 30 },
     '.pdm-pp-edge': { marginLeft: -12 },
-    '@keyframes pdm-pulse': {
-      '0%': { boxShadow: '0 0 0 0 rgba(239, 68, 68, 0.65)' },
-      '70%': { boxShadow: '0 0 0 7px rgba(239, 68, 68, 0)' },
-      '100%': { boxShadow: '0 0 0 0 rgba(239, 68, 68, 0)' },
-    },
-    '@keyframes pdm-live': { '0%, 100%': { opacity: 1 }, '50%': { opacity: 0.35 } },
-    '.pdm-pulse': { animation: 'pdm-pulse 1.6s ease-out infinite' },
-    '.pdm-live': { animation: 'pdm-live 2s ease-in-out infinite' },
-    '@media (prefers-reduced-motion: reduce)': { '.pdm-pulse, .pdm-live': { animation: 'none' } },
+    ...PULSE_STYLES,
   });
 }
 

@@ -19,27 +19,14 @@ import { FleetCards } from './dashboard/FleetCards';
 import { BootstrapBanner, EmptyFleet, NoModelsNotice, QuickActions, RefreshIndicator } from './dashboard/FleetStatus';
 import { MachineGrid } from './dashboard/MachineGrid';
 import { DashboardStyles } from './dashboard/dashboardStyles';
+import { PULSE_STYLES } from './dashboard/pulseStyles';
 import type { Preparing } from './dashboard/MachineCard';
 import { STATUS_LABEL, filterMachines, type SortKey, type StatusFilter } from './dashboard/logic';
 import { fleetKeys, useFleetEvents, useFleetOverview, useRefreshNow } from './dashboard/useFleet';
 
 const BOOTSTRAP_KIND = 'fleet.bootstrap';
 
-const pulseStyles = (
-  <GlobalStyles
-    styles={{
-      '@keyframes pdm-pulse': {
-        '0%': { boxShadow: '0 0 0 0 rgba(239, 68, 68, 0.65)' },
-        '70%': { boxShadow: '0 0 0 7px rgba(239, 68, 68, 0)' },
-        '100%': { boxShadow: '0 0 0 0 rgba(239, 68, 68, 0)' },
-      },
-      '@keyframes pdm-live': { '0%, 100%': { opacity: 1 }, '50%': { opacity: 0.35 } },
-      '.pdm-pulse': { animation: 'pdm-pulse 1.6s ease-out infinite' },
-      '.pdm-live': { animation: 'pdm-live 2s ease-in-out infinite' },
-      '@media (prefers-reduced-motion: reduce)': { '.pdm-pulse, .pdm-live': { animation: 'none' } },
-    }}
-  />
-);
+const pulseStyles = <GlobalStyles styles={PULSE_STYLES} />;
 
 export function DashboardPage() {
   useFleetEvents();
