@@ -54,8 +54,9 @@ export default defineConfig({
         manualChunks(id) {
           if (!id.includes('node_modules')) return undefined;
           if (/node_modules\/(echarts|zrender)\//.test(id)) return 'echarts';
-          // React's core on its own: the first paint (src/boot.ts) needs it (MUI's createTheme merges
-          // with React.isValidElement), but not react-dom, the router or Emotion, evaluated after it.
+          // React's core on its own: the page's first script (src/boot.ts) imports the chunk loader
+          // (app/routes.tsx, which uses React.lazy) and so React's core, but react-dom, the router
+          // and Emotion are evaluated only with the app, after the first paint.
           if (/node_modules\/(react|react-is)\//.test(id)) return 'react-core';
           if (/node_modules\/(react-dom|scheduler|react-router|@emotion|stylis)\//.test(id)) return 'react';
           return undefined;
