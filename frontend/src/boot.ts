@@ -11,7 +11,7 @@ import '@fontsource-variable/inter/wght.css';
 import { beginEarly, landingPath, peekEarly } from './app/early';
 import { loadModule } from './app/routes';
 import { system, type FleetOverview } from './bridge';
-import { canPrepaint, prepaintHTML } from './prepaint/prepaint';
+import { canPrepaint, prepaintHTML, prepaintView } from './prepaint/prepaint';
 import PREPAINT_CSS from 'virtual:pdm-prepaint-css';
 import { SIDEBAR_KEY } from './store/uiKeys';
 
@@ -39,7 +39,7 @@ async function prepaint(): Promise<void> {
   const view = { path: landingPath(window.location.hash), width: window.innerWidth, sidebarCollapsed: sidebarCollapsed() };
   const early = peekEarly('overview');
   // Another page, the narrow layout or the collapsed sidebar: the app starts at once.
-  if (!early || !canPrepaint({ ...view, overview: { machines: [{ ready: true }] } as FleetOverview })) return;
+  if (!early || !prepaintView(view)) return;
   const overview: FleetOverview | null = await Promise.race([early, wait(PREPAINT_WAIT_MS)]).catch(() => null);
   const root = document.getElementById('root');
   if (!root || !canPrepaint({ ...view, overview })) return;

@@ -20,8 +20,9 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * account, version and settings and, on the dashboard, the fleet overview load while the entry
  * bundle finishes, instead of one after the other (chunk → mount → query). The returned promise
  * settles when they are in (or after LANDING_CHUNK_WAIT_MS / LANDING_DATA_WAIT_MS, or on an
- * error): render the app then, and its first commit holds the shell and the page with its data. Rendering earlier shows the route's
- * Suspense fallback, and React then holds the page back until 300 ms after the fallback appeared.
+ * error): render the app then, and its first commit holds the shell and the page with its data.
+ * Rendering earlier shows the route's Suspense fallback, and React then holds the page back until
+ * 300 ms after the fallback appeared.
  */
 export function warmLanding(client: QueryClient, hash: string): Promise<void> {
   const found = findNav(landingPath(hash));

@@ -150,13 +150,27 @@ export function prepaintHTML(ov: FleetOverview, css: string, now: number): strin
   );
 }
 
+/** The layout this start opens in: the route, the window's width, the sidebar's remembered state. */
+export interface PrepaintView {
+  path: string;
+  width: number;
+  sidebarCollapsed: boolean;
+}
+
 /**
- * Whether this start can be painted early: the dashboard route, the docked sidebar (≥ 1024 px
- * wide, not collapsed: the narrow layout and the collapsed rail are left to the app), and a fleet
- * whose machines are all ready (machines being prepared show their jobs' progress, which only the
- * app knows) and small enough for the plain grid.
+ * Whether the layout is one the first paint draws: the dashboard route with the docked sidebar
+ * (≥ 1024 px wide, not collapsed); the narrow layout and the collapsed rail are left to the app.
  */
-export function canPrepaint(opts: { path: string; width: number; sidebarCollapsed: boolean; overview: FleetOverview | null | undefined }): boolean {
+export function prepaintView(v: PrepaintView): boolean {
+  return v.path === '/' && v.width >= 1024 && !v.sidebarCollapsed;
+}
+
+/**
+ * Whether this start can be painted early: a layout prepaintView accepts, and a fleet whose
+ * machines are all ready (machines being prepared show their jobs' progress, which only the app
+ * knows) and small enough for the plain grid.
+ */
+export function canPrepaint(opts: PrepaintView & { overview: FleetOverview | null | undefined }): boolean {
   const ms = opts.overview?.machines ?? [];
-  return opts.path === '/' && opts.width >= 1024 && !opts.sidebarCollapsed && ms.length > 0 && ms.length <= PREPAINT_MAX_MACHINES && ms.every((m) => m.ready);
+  return prepaintView(opts) && ms.length > 0 && ms.length <= PREPAINT_MAX_MACHINES && ms.every((m) => m.ready);
 }
