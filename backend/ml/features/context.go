@@ -36,7 +36,7 @@ func (p *Pipeline) fitContext(t *datasets.Table) error {
 		if in.Ctx == 0 {
 			continue
 		}
-		res := in.First + in.Count - in.Ctx
+		res := in.First + in.Count - in.Ctx - in.devN()
 		targets = append(targets, [2]int{in.First, res})
 		if in.Ctx == 2 {
 			targets = append(targets, [2]int{in.First + 1, res + 1})

@@ -102,6 +102,13 @@ type Options struct {
 	// (col.lmean, col.lslope). Off by default: on the simulated fleet it lowered held-out
 	// health-state macro-F1 from 0.77 to 0.73 (the few training episodes are overfitted).
 	Long int
+	// Signatures are known fault signatures (see "Fault signatures" in signature.go); with
+	// Healthy (one flag per training row: the rows that show no fault) every numeric input a
+	// signature names gets a col.dev feature, and the pipeline a severity per signature.
+	Signatures []Signature
+	Healthy    []bool
+	// SignatureWindow is the window of the col.dev features; 0 means DefaultSignatureWindow.
+	SignatureWindow int
 }
 
 // Input is one column the pipeline reads, and how.
@@ -127,8 +134,19 @@ type Input struct {
 	First int `json:"first"`
 	// Count is the number of features the input produces.
 	Count int `json:"count"`
-	// Ctx is the number of context residual features at the end of the input's features.
+	// Ctx is the number of context residual features after the input's window statistics.
 	Ctx int `json:"ctx,omitempty"`
+	// Dev is the healthy level behind the input's col.dev feature (its last feature), when a
+	// fault signature names the input.
+	Dev *Deviation `json:"dev,omitempty"`
+}
+
+// devN is the number of col.dev features of the input (0 or 1).
+func (in Input) devN() int {
+	if in.Dev != nil {
+		return 1
+	}
+	return 0
 }
 
 // Skipped is a column that is not an input, and why.
@@ -158,6 +176,10 @@ type Pipeline struct {
 	Skipped []Skipped `json:"skipped,omitempty"`
 	// Context holds the linear models behind the context residual features.
 	Context []ContextModel `json:"context,omitempty"`
+	// SigWindow is the window of the col.dev features (0: none).
+	SigWindow int `json:"sig_window,omitempty"`
+	// Signatures are the fitted fault signatures (see [Pipeline.Severity]).
+	Signatures []SignatureModel `json:"signatures,omitempty"`
 }
 
 // ContextModel predicts one feature (a numeric input's last or mean) linearly from the
@@ -173,7 +195,7 @@ type ContextModel struct {
 
 // History returns the number of recent rows of a group that a feature vector summarises: give
 // Transform at least this many rows per group for exact features.
-func (p *Pipeline) History() int { return max(p.Window, p.Long) }
+func (p *Pipeline) History() int { return max(p.Window, p.Long, sigLookback*p.SigWindow) }
 
 // NumFeatures returns the length of a feature vector.
 func (p *Pipeline) NumFeatures() int { return len(p.Names) }
@@ -283,6 +305,12 @@ func Fit(t *datasets.Table, opts Options) (*Pipeline, error) {
 	for _, in := range p.Inputs {
 		context = context || (in.Kind == Categorical && !opts.NoContext)
 	}
+	var sigIn map[int]bool
+	if len(opts.Signatures) > 0 && len(opts.Healthy) > 0 {
+		if sigIn = signatureInputs(p.Inputs, opts.Signatures); len(sigIn) > 0 {
+			p.SigWindow = cmp.Or(opts.SignatureWindow, DefaultSignatureWindow)
+		}
+	}
 	for i := range p.Inputs {
 		in := &p.Inputs[i]
 		in.First = len(p.Names)
@@ -295,6 +323,10 @@ func Fit(t *datasets.Table, opts Options) (*Pipeline, error) {
 				p.Names = append(p.Names, in.Name+".mean~ctx")
 			}
 		}
+		if sigIn[i] {
+			in.Dev = &Deviation{Feature: len(p.Names)}
+			p.Names = append(p.Names, in.Name+".dev")
+		}
 		in.Count = len(p.Names) - in.First
 	}
 	if len(p.Inputs) == 0 {
@@ -302,6 +334,11 @@ func Fit(t *datasets.Table, opts Options) (*Pipeline, error) {
 	}
 	if err := p.fitContext(t); err != nil {
 		return nil, err
+	}
+	if p.SigWindow > 0 {
+		if err := p.fitSignatures(t, opts.Signatures, opts.Healthy); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -480,6 +517,13 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 	vals := make([]float64, p.History())
 	ok := make([]bool, p.History())
 	ctxf := p.ctxFeatures()
+	var lv [][2]int
+	var levelOf []map[string]int
+	var onehot []float64
+	if p.SigWindow > 0 {
+		lv, levelOf = p.ctxLevels(), p.levelIndex()
+		onehot = make([]float64, len(lv))
+	}
 	for r := 0; r < f.N; r++ {
 		rows := seqs[f.Seq[r]].Rows
 		k := f.Pos[r]
@@ -495,7 +539,10 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 					vals[j] = v
 				}
 				m := len(hist)
-				p.numeric(in, vals[m-len(win):m], ok[m-len(win):m], out[:in.Count-in.Ctx])
+				p.numeric(in, vals[m-len(win):m], ok[m-len(win):m], out[:in.Count-in.Ctx-in.devN()])
+				if in.Dev != nil {
+					out[in.Count-1] = p.deviation(i, cols, levelOf, lv, rows[max(0, k-sigLookback*p.SigWindow+1):k+1], onehot)
+				}
 				if p.Long > 0 {
 					ns := len(numericStats)
 					if p.Window == 1 {

@@ -1,0 +1,316 @@
+package features
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+
+	"pdmstudio/backend/datasets"
+)
+
+// # Fault signatures
+//
+// A machine's profile says how each failure mode shows on the sensors: which ones move, in
+// which direction and by how much at the moment of failure. Given those [Signature]s (and the
+// training rows that are healthy), the pipeline adds for every numeric input named in a
+// signature one more feature, col.dev: the mean over the last SignatureWindow rows of the
+// input's deviation from its healthy level in the row's operating context, in healthy standard
+// deviations,
+//
+//	z = clip((x − base(context)) / σ),  col.dev = mean of z over the window (0 when none),
+//
+// where base is a least-squares fit of the input on the context one-hots (the latest level of
+// every categorical input) over the healthy training rows, σ the robust spread (1.4826 × MAD)
+// of the healthy residuals, and the clip (± 8 σ beyond the largest signature shift) keeps a
+// single outlier from swamping the window. A fault's severity is then the weighted least-
+// squares fit of the deviations to its signature,
+//
+//	severity = Σᵢ cᵢ · devᵢ,  cᵢ = wᵢ / Σⱼ wⱼ²,  wᵢ = shiftᵢ / σᵢ,
+//
+// in units of the signature's shifts: 0 for healthy data, 1 when the inputs have moved by the
+// whole signature. [Pipeline.Severity] computes it from a feature vector, so a model can read
+// it as a linear function of the features (and attributions occlude the inputs as usual).
+
+// DefaultSignatureWindow is the window of the col.dev features when Options.SignatureWindow is 0.
+const DefaultSignatureWindow = 10
+
+// sigLookback is how many windows back col.dev looks for values when sensor readings are
+// missing: it averages the latest SigWindow values present within the last sigLookback ×
+// SigWindow rows, so a dropout of a few dozen rows does not read as "healthy".
+const sigLookback = 5
+
+// Signature is a fault's known footprint on the inputs: for each affected numeric column, the
+// shift of its value at full severity (e.g. at failure), in the column's unit.
+type Signature struct {
+	Name  string             `json:"name"`
+	Shift map[string]float64 `json:"shift"`
+}
+
+// Deviation is the fitted healthy level of one numeric input, behind its col.dev feature.
+type Deviation struct {
+	// Feature is the index of col.dev.
+	Feature int `json:"feature"`
+	// Intercept and Coef give the healthy level from the context one-hots (ctxLevels order).
+	Intercept float64   `json:"intercept"`
+	Coef      []float64 `json:"coef,omitempty"`
+	// Sigma is the healthy spread; Clip the bound of |z|.
+	Sigma float64 `json:"sigma"`
+	Clip  float64 `json:"clip"`
+}
+
+// SignatureModel is a fitted signature: the severity is Σ Weights[k] · x[Features[k]]; Norm
+// is ‖w‖ (w = shift/σ per input), so severity × Norm is the length of the deviations'
+// projection on the signature.
+type SignatureModel struct {
+	Name     string    `json:"name"`
+	Features []int     `json:"features"`
+	Weights  []float64 `json:"weights"`
+	Norm     float64   `json:"norm"`
+}
+
+// ctxLevels lists, for the context one-hots of the deviation baselines, the categorical input
+// and the level index of each.
+func (p *Pipeline) ctxLevels() [][2]int {
+	var out [][2]int
+	for i, in := range p.Inputs {
+		if in.Kind != Categorical {
+			continue
+		}
+		for j := range in.Levels {
+			out = append(out, [2]int{i, j})
+		}
+	}
+	return out
+}
+
+// signatureInputs returns, per input index, whether some signature names it with a non-zero
+// shift (only numeric inputs qualify).
+func signatureInputs(inputs []Input, sigs []Signature) map[int]bool {
+	out := map[int]bool{}
+	for _, s := range sigs {
+		for col, shift := range s.Shift {
+			if shift == 0 || math.IsNaN(shift) || math.IsInf(shift, 0) {
+				continue
+			}
+			for i, in := range inputs {
+				if in.Name == col && in.Kind == Numeric {
+					out[i] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// fitSignatures fits the deviation baselines on the healthy rows of t and the signature
+// weights. Inputs whose healthy spread is zero, and signatures left with no input, are dropped
+// (their col.dev stays 0).
+func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []bool) error {
+	if len(healthy) != t.NumRows() {
+		return fmt.Errorf("signatures: %d healthy flags for %d rows", len(healthy), t.NumRows())
+	}
+	cols, err := p.Bind(t)
+	if err != nil {
+		return err
+	}
+	lv := p.ctxLevels()
+	C := len(lv)
+	levelOf := p.levelIndex()
+	onehot := func(r int, dst []float64) {
+		for j := range dst {
+			dst[j] = 0
+		}
+		for j, l := range lv {
+			if k, ok := levelOf[l[0]][cols[l[0]].Text(r)]; ok && k == l[1] {
+				dst[j] = 1
+			}
+		}
+	}
+	maxShift := map[int]float64{}
+	for _, s := range sigs {
+		for col, shift := range s.Shift {
+			for i, in := range p.Inputs {
+				if in.Name == col && in.Dev != nil {
+					maxShift[i] = max(maxShift[i], math.Abs(shift))
+				}
+			}
+		}
+	}
+	row := make([]float64, C+1)
+	for i := range p.Inputs {
+		in := &p.Inputs[i]
+		if in.Dev == nil {
+			continue
+		}
+		// Least squares of the value on [one-hots, 1] over the healthy rows (a small ridge keeps
+		// a level without healthy rows at the intercept).
+		a := mat.NewSymDense(C+1, nil)
+		b := mat.NewVecDense(C+1, nil)
+		var ys []float64
+		for r := 0; r < t.NumRows(); r++ {
+			if !healthy[r] {
+				continue
+			}
+			v, ok := cols[i].Number(r)
+			if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			onehot(r, row[:C])
+			row[C] = 1
+			a.SymRankOne(a, 1, mat.NewVecDense(C+1, row))
+			b.AddScaledVec(b, v, mat.NewVecDense(C+1, row))
+			ys = append(ys, v)
+		}
+		if len(ys) < 10 {
+			in.Dev.Sigma = 0
+			continue
+		}
+		for j := 0; j <= C; j++ {
+			a.SetSym(j, j, a.At(j, j)+1e-6*float64(len(ys))+1e-9)
+		}
+		var ch mat.Cholesky
+		var coef mat.VecDense
+		if !ch.Factorize(a) || ch.SolveVecTo(&coef, b) != nil {
+			in.Dev.Sigma = 0
+			continue
+		}
+		in.Dev.Coef = make([]float64, C)
+		for j := 0; j < C; j++ {
+			in.Dev.Coef[j] = coef.AtVec(j)
+		}
+		in.Dev.Intercept = coef.AtVec(C)
+		// Robust spread of the healthy residuals.
+		res := make([]float64, 0, len(ys))
+		for r := 0; r < t.NumRows(); r++ {
+			if !healthy[r] {
+				continue
+			}
+			v, ok := cols[i].Number(r)
+			if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			onehot(r, row[:C])
+			res = append(res, v-in.Dev.level(row[:C]))
+		}
+		sort.Float64s(res)
+		m := median(res)
+		for k := range res {
+			res[k] = math.Abs(res[k] - m)
+		}
+		sort.Float64s(res)
+		in.Dev.Sigma = 1.4826 * median(res)
+		if !(in.Dev.Sigma > 0) {
+			in.Dev.Sigma = 0
+			continue
+		}
+		in.Dev.Clip = 8 + maxShift[i]/in.Dev.Sigma
+	}
+	p.Signatures = nil
+	for _, s := range sigs {
+		sm := SignatureModel{Name: s.Name}
+		var ww float64
+		var w []float64
+		cols := slices.Sorted(mapsKeys(s.Shift))
+		for _, col := range cols {
+			shift := s.Shift[col]
+			for _, in := range p.Inputs {
+				if in.Name == col && in.Dev != nil && in.Dev.Sigma > 0 && shift != 0 {
+					wi := shift / in.Dev.Sigma
+					sm.Features = append(sm.Features, in.Dev.Feature)
+					w = append(w, wi)
+					ww += wi * wi
+				}
+			}
+		}
+		if ww == 0 {
+			continue
+		}
+		for _, wi := range w {
+			sm.Weights = append(sm.Weights, wi/ww)
+		}
+		sm.Norm = math.Sqrt(ww)
+		p.Signatures = append(p.Signatures, sm)
+	}
+	return nil
+}
+
+func mapsKeys(m map[string]float64) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// level returns the healthy level for the context one-hots.
+func (d *Deviation) level(onehot []float64) float64 {
+	v := d.Intercept
+	for j, c := range d.Coef {
+		v += c * onehot[j]
+	}
+	return v
+}
+
+// levelIndex maps, per categorical input, each level to its index.
+func (p *Pipeline) levelIndex() []map[string]int {
+	out := make([]map[string]int, len(p.Inputs))
+	for i, in := range p.Inputs {
+		if in.Kind == Categorical {
+			out[i] = make(map[string]int, len(in.Levels))
+			for j, l := range in.Levels {
+				out[i][l] = j
+			}
+		}
+	}
+	return out
+}
+
+// deviation returns col.dev of input i: the mean z of the latest SigWindow values present in
+// rows (the history, oldest first, at most sigLookback × SigWindow rows).
+func (p *Pipeline) deviation(i int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64) float32 {
+	d := p.Inputs[i].Dev
+	if d == nil || d.Sigma <= 0 {
+		return 0
+	}
+	var sum float64
+	n := 0
+	for k := len(rows) - 1; k >= 0 && n < p.SigWindow; k-- {
+		r := rows[k]
+		v, ok := cols[i].Number(r)
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		for j, l := range lv {
+			onehot[j] = 0
+			if k, ok := levelOf[l[0]][cols[l[0]].Text(r)]; ok && k == l[1] {
+				onehot[j] = 1
+			}
+		}
+		z := (v - d.level(onehot)) / d.Sigma
+		sum += min(max(z, -d.Clip), d.Clip)
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return clamp(sum / float64(n))
+}
+
+// Severity returns the severity of every fitted signature for feature vector x (see the
+// package documentation), in the order of p.Signatures.
+func (p *Pipeline) Severity(x []float32) []float64 {
+	out := make([]float64, len(p.Signatures))
+	for k, s := range p.Signatures {
+		var v float64
+		for j, f := range s.Features {
+			v += s.Weights[j] * float64(x[f])
+		}
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package features
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"pdmstudio/backend/datasets"
+)
+
+// faultTable simulates three episodes of a machine with two operating regimes: a and b sit at
+// regime-dependent healthy levels with noise; from the middle of each episode a fault with wear
+// d (0 → 1) shifts a by +4·d and b by −2·d; c is unaffected. It returns the table, the wear of
+// every row and the healthy flags (d = 0).
+func faultTable(t *testing.T) (*datasets.Table, []float64, []bool) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var unit, ts []int64
+	var regime []string
+	var a, b, c, wear []float64
+	var healthy []bool
+	for ep := 0; ep < 3; ep++ {
+		for k := 0; k < 200; k++ {
+			d := max(0, float64(k-100)/99)
+			hi := (k/15)%2 == 1
+			ra, rb := 10.0, 50.0
+			reg := "low"
+			if hi {
+				ra, rb, reg = 14, 47, "high"
+			}
+			unit = append(unit, int64(ep))
+			ts = append(ts, int64(ep*1000+k))
+			regime = append(regime, reg)
+			a = append(a, ra+4*d+rng.NormFloat64()*0.1)
+			b = append(b, rb-2*d+rng.NormFloat64()*0.1)
+			c = append(c, 3+rng.NormFloat64()*0.1)
+			wear = append(wear, d)
+			healthy = append(healthy, d == 0)
+		}
+	}
+	// A dropout of b longer than the window, in the worn part of the last episode.
+	for r := 2*200 + 150; r < 2*200+170; r++ {
+		b[r] = math.NaN()
+	}
+	tb, err := datasets.NewTable(
+		datasets.NewInt("unit", unit, datasets.Meta{}), datasets.NewInt("t", ts, datasets.Meta{}),
+		datasets.NewString("regime", regime, datasets.Meta{}),
+		datasets.NewFloat("a", a, datasets.Meta{}), datasets.NewFloat("b", b, datasets.Meta{}), datasets.NewFloat("c", c, datasets.Meta{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb, wear, healthy
+}
+
+var faultSigs = []Signature{
+	{Name: "wear", Shift: map[string]float64{"a": 4, "b": -2}},
+	{Name: "other", Shift: map[string]float64{"a": 4, "c": 3}}, // shares a, but also moves c
+}
+
+// The severity of the true fault follows the wear level (as a window mean), regimes and the
+// dropout notwithstanding; the other fault explains the deviations worse; healthy rows read 0.
+func TestSignatureSeverity(t *testing.T) {
+	tb, wear, healthy := faultTable(t)
+	p, err := Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: faultSigs, Healthy: healthy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SigWindow != DefaultSignatureWindow || len(p.Signatures) != 2 || p.History() != sigLookback*DefaultSignatureWindow {
+		t.Fatalf("sig window %d, %d signatures, history %d", p.SigWindow, len(p.Signatures), p.History())
+	}
+	for _, name := range []string{"a.dev", "b.dev", "c.dev"} {
+		if !slices.Contains(p.Names, name) {
+			t.Fatalf("no %s feature in %v", name, p.Names)
+		}
+	}
+	f, err := p.Transform(tb, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worst float64
+	for r := 0; r < f.N; r++ {
+		row := f.Rows[r]
+		// The wear the window saw: the mean over the last SigWindow rows of the episode.
+		lo := max(f.Pos[r]-p.SigWindow+1, 0)
+		var want float64
+		for k := lo; k <= f.Pos[r]; k++ {
+			want += wear[f.Seqs[f.Seq[r]].Rows[k]]
+		}
+		want /= float64(f.Pos[r] - lo + 1)
+		sev := p.Severity(f.Row(r))
+		worst = max(worst, math.Abs(sev[0]-want))
+		if want > 0.3 && sev[0]*p.Signatures[0].Norm <= sev[1]*p.Signatures[1].Norm {
+			t.Fatalf("row %d (wear %.2f): the other fault fits better (%.3f·%.1f vs %.3f·%.1f)", row, want, sev[1], p.Signatures[1].Norm, sev[0], p.Signatures[0].Norm)
+		}
+	}
+	// The dropout of b falls back on older readings: it neither reads as healthy nor drifts.
+	if worst > 0.08 {
+		t.Fatalf("severity off the wear level by up to %.3f", worst)
+	}
+}
+
+// A pipeline with signatures survives JSON and gives the same features from a buffer of
+// History() rows as from the whole history.
+func TestSignatureRoundTripAndBuffer(t *testing.T) {
+	tb, _, healthy := faultTable(t)
+	p, err := Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: faultSigs, Healthy: healthy, SignatureWindow: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q Pipeline
+	if err := json.Unmarshal(js, &q); err != nil {
+		t.Fatal(err)
+	}
+	want, err := p.Transform(tb, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs, _ := Sequences(tb, "unit", "t")
+	var keep []int
+	for _, s := range seqs {
+		keep = append(keep, s.Rows[len(s.Rows)-q.History():]...)
+	}
+	slices.Sort(keep)
+	cols := make([]*datasets.Column, 0, len(tb.Columns))
+	for _, col := range tb.Columns {
+		cols = append(cols, subset(col, keep))
+	}
+	buf, _ := datasets.NewTable(cols...)
+	got, err := q.Transform(buf, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.X, want.X) {
+		t.Fatal("features from the decoded pipeline and a buffer differ from the full history's")
+	}
+}
+
+// Signatures naming no numeric input, or no healthy rows, add nothing; a healthy-flag count
+// that does not match the rows is an error.
+func TestSignatureEdgeCases(t *testing.T) {
+	tb, _, healthy := faultTable(t)
+	p, err := Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: []Signature{{Name: "x", Shift: map[string]float64{"nope": 1, "regime": 2}}}, Healthy: healthy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.SigWindow != 0 || len(p.Signatures) != 0 || slices.ContainsFunc(p.Names, func(n string) bool { return len(n) > 4 && n[len(n)-4:] == ".dev" }) {
+		t.Fatalf("unmatched signature left features: window %d, %v", p.SigWindow, p.Names)
+	}
+	p, err = Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: faultSigs, Healthy: make([]bool, tb.NumRows())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Signatures) != 0 {
+		t.Fatalf("no healthy rows, yet %d signatures fitted", len(p.Signatures))
+	}
+	f, err := p.Transform(tb, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range f.X {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			t.Fatal("non-finite feature")
+		}
+	}
+	if _, err := Fit(tb, Options{Group: "unit", Order: "t", Signatures: faultSigs, Healthy: healthy[:10]}); err == nil {
+		t.Fatal("10 healthy flags for 600 rows: want an error")
+	}
+}
