@@ -113,6 +113,13 @@ func fitClassification(ctx context.Context, spec *FitSpec, pipe *features.Pipeli
 			if c.err == nil {
 				c.extra = oh
 			}
+		case FamilySignature:
+			var sh *head
+			sh, c.logits, c.err = fitSignature(spec, p, pipe, tr, va, ytr, yva, K)
+			if c.err == nil {
+				c.extra = sh
+			}
+			prog(1)
 		case FamilyMLP, FamilyLinear:
 			cfg := mlpConfig{Hidden: []int{64, 32}, Act: onnxrt.ReLU, Softmax: true, Epochs: spec.Epochs, Decay: 1e-4, Seed: spec.Seed}
 			if fam == FamilyLinear {

@@ -22,6 +22,9 @@ const (
 	headTrees = "trees" // gradient-boosted trees: TreeEnsembleRegressor/Classifier
 	headDense = "dense" // standardize + Gemm layers (MLP, linear)
 	headScore = "score" // anomaly score: standardize, clip, reconstruct, grouped squared residuals
+	// headSignature: fault severities (a linear map of the col.dev features, one per
+	// signature), their maximum, then the Post layers.
+	headSignature = "signature"
 )
 
 // head is the part of a model that ONNX carries: feature vector in, output vector out. It is
@@ -37,6 +40,11 @@ type head struct {
 	Dense *denseHead `json:"dense,omitempty"`
 	// Score is an anomaly-score head.
 	Score *scoreHead `json:"score,omitempty"`
+	// Severity maps the feature vector to one severity per fault signature; a signature head
+	// outputs the severity of the fault that explains the deviations best (the largest
+	// severity × Norm, see fitSignature) before Post.
+	Severity *onnxrt.Dense `json:"severity,omitempty"`
+	Norm     []float32     `json:"norm,omitempty"`
 	// Post are dense layers applied after a trees regressor or a dense head (the ordinal
 	// classifier's cumulative-logistic link: value → class probabilities).
 	Post []onnxrt.Dense `json:"post,omitempty"`
@@ -74,6 +82,8 @@ func (h *head) outputs() int {
 		return h.Dense.Layers[len(h.Dense.Layers)-1].Out
 	case headScore:
 		return h.Score.G + 1
+	case headSignature:
+		return 1
 	}
 	return 0
 }
@@ -87,6 +97,8 @@ func (h *head) inputs() int {
 		return len(h.Dense.Mean)
 	case headScore:
 		return len(h.Score.Mean)
+	case headSignature:
+		return h.Severity.In
 	}
 	return 0
 }
@@ -122,6 +134,19 @@ func (h *head) check(f int) error {
 		if len(s.Layers) > 0 && (s.Layers[0].In != len(s.Mean) || s.Layers[len(s.Layers)-1].Out != len(s.Mean)) {
 			return fmt.Errorf("score head: the reconstruction must map %d features to %d", len(s.Mean), len(s.Mean))
 		}
+	case headSignature:
+		if h.Severity == nil {
+			return fmt.Errorf("signature head without severities")
+		}
+		if err := h.Severity.Validate(); err != nil {
+			return err
+		}
+		if len(h.Norm) != h.Severity.Out {
+			return fmt.Errorf("signature head: %d norms for %d severities", len(h.Norm), h.Severity.Out)
+		}
+		if len(h.Post) == 0 {
+			return fmt.Errorf("signature head without a link")
+		}
 	default:
 		return fmt.Errorf("unknown head kind %q", h.Kind)
 	}
@@ -133,6 +158,10 @@ func (h *head) check(f int) error {
 		if h.Kind == headTrees {
 			if prev != h.Trees.NOutputs {
 				return fmt.Errorf("post layers take %d inputs, the trees give %d", prev, h.Trees.NOutputs)
+			}
+		} else if h.Kind == headSignature {
+			if prev != 1 {
+				return fmt.Errorf("post layers take %d inputs, the signature head gives 1", prev)
 			}
 		} else if d := h.Dense.Layers; prev != d[len(d)-1].Out {
 			return fmt.Errorf("post layers take %d inputs, the dense head gives %d", prev, d[len(d)-1].Out)
@@ -179,6 +208,8 @@ func (h *head) graph(meta map[string]string) ([]byte, error) {
 		g = h.denseGraph()
 	case headScore:
 		g = h.Score.graph()
+	case headSignature:
+		g = h.signatureGraph()
 	default:
 		return nil, fmt.Errorf("unknown head kind %q", h.Kind)
 	}
@@ -204,6 +235,28 @@ func (h *head) denseGraph() *onnxrt.Graph {
 	for _, l := range d.Layers {
 		x = g.AddDense(x, l)
 	}
+	for _, l := range h.Post {
+		x = g.AddDense(x, l)
+	}
+	g.AddNode("Identity", []string{x}, []string{OutputName})
+	g.AddOutput(OutputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(h.outputs()))
+	return g
+}
+
+// signatureGraph: severities S = x·W (Gemm), the best-fitting fault k = argmax S ⊙ Norm
+// (Mul, ArgMax), its severity (GatherElements), the link.
+func (h *head) signatureGraph() *onnxrt.Graph {
+	g := onnxrt.NewGraph("fault_signature")
+	x := g.AddInput(InputName, onnxrt.Float32, onnxrt.Symbolic(onnxrt.BatchDim), onnxrt.Fixed(h.Severity.In))
+	sev := g.AddDense(x, *h.Severity)
+	norm := g.AddFloatInitializer(g.UniqueName("norm"), []int64{int64(len(h.Norm))}, h.Norm)
+	fit := g.UniqueName("fit")
+	g.AddNode("Mul", []string{sev, norm}, []string{fit})
+	best := g.UniqueName("best")
+	g.AddNode("ArgMax", []string{fit}, []string{best}, onnxrt.AttrInt("axis", 1), onnxrt.AttrInt("keepdims", 1))
+	worst := g.UniqueName("severity")
+	g.AddNode("GatherElements", []string{sev, best}, []string{worst}, onnxrt.AttrInt("axis", 1))
+	x = worst
 	for _, l := range h.Post {
 		x = g.AddDense(x, l)
 	}
@@ -271,6 +324,25 @@ func (h *head) eval(x []float32, n int) ([]float32, []int64, error) {
 	case headScore:
 		out, err := h.Score.eval(x, n)
 		return out, nil, err
+	case headSignature:
+		sev, err := onnxrt.MLPForward([]onnxrt.Dense{*h.Severity}, x, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		M := h.Severity.Out
+		out := make([]float32, n)
+		for r := range out {
+			s := sev[r*M : (r+1)*M]
+			best := 0
+			for k := range s {
+				// float32 products, as ONNX Runtime's Mul; ArgMax keeps the first maximum.
+				if float32(s[k]*h.Norm[k]) > float32(s[best]*h.Norm[best]) {
+					best = k
+				}
+			}
+			out[r] = s[best]
+		}
+		return out, nil, nil
 	}
 	return nil, nil, fmt.Errorf("unknown head kind %q", h.Kind)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"pdmstudio/backend/datasets"
+	"pdmstudio/backend/ml/features"
 	"pdmstudio/backend/onnxrt"
 	"pdmstudio/backend/profiles"
 	"pdmstudio/backend/simulate"
@@ -96,6 +97,15 @@ func keySensors(tb testing.TB, machine string) []string {
 	return out
 }
 
+// machineSignatures returns the fault signatures of a fleet machine's profile.
+func machineSignatures(tb testing.TB, machine string) []features.Signature {
+	p, err := profiles.FleetProfile(machine)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return SignaturesFrom(p.FaultShifts())
+}
+
 // testMachine is the machine the task tests train on.
 const testMachine = "motor_siemens_1la7_001"
 
@@ -117,6 +127,7 @@ func trainedModel(tb testing.TB, task Task, families ...string) *Model {
 	}
 	spec := SeedSpec(task, seedData(tb, testMachine, 3000, 1), seedData(tb, testMachine, 3000, 3), keySensors(tb, testMachine))
 	spec.Families = families
+	spec.Signatures = machineSignatures(tb, testMachine) // as the registry does
 	spec.Trees, spec.Epochs, spec.Seed = 80, 25, 1
 	m, err := Fit(context.Background(), spec, nil)
 	if err != nil {

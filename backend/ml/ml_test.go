@@ -95,7 +95,11 @@ func TestTasksBeatBaselines(t *testing.T) {
 			if chosen != 1 || len(man.Candidates) != len(DefaultFamilies[tc.task]) {
 				t.Errorf("candidates %+v", man.Candidates)
 			}
-			if len(man.Importance) == 0 || man.Metrics.Data != "validation" || man.Window != 20 {
+			window := 20 // the default; health states also look 5 × 10 readings back for the signature deviations
+			if tc.task == Classification {
+				window = 50
+			}
+			if len(man.Importance) == 0 || man.Metrics.Data != "validation" || man.Window != window {
 				t.Errorf("manifest importance %d, metrics data %q, window %d", len(man.Importance), man.Metrics.Data, man.Window)
 			}
 			if _, err := json.Marshal(met); err != nil {
@@ -106,12 +110,14 @@ func TestTasksBeatBaselines(t *testing.T) {
 }
 
 // parityCases cover every kind of ONNX head: tree classifier and regressor (one and many
-// outputs), dense softmax/regression (MLP, linear) and the three anomaly scores.
+// outputs), dense softmax/regression (MLP, linear), the fault-signature head and the three
+// anomaly scores.
 var parityCases = []struct {
 	task   Task
 	family string
 }{
 	{Classification, FamilyGBT}, {Classification, FamilyMLP}, {Classification, FamilyLinear}, {Classification, FamilyOrdinal},
+	{Classification, FamilySignature},
 	{RUL, FamilyGBT}, {RUL, FamilyMLP}, {RUL, FamilyLinear},
 	{Anomaly, FamilyZScore}, {Anomaly, FamilyPCA}, {Anomaly, FamilyAutoencoder},
 	{Forecast, FamilyGBT}, {Forecast, FamilyMLP}, {Forecast, FamilyLinear},

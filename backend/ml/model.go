@@ -271,7 +271,12 @@ func Fit(ctx context.Context, spec FitSpec, progress func(stage string, frac flo
 	if spec.Target != "" {
 		exclude = append(exclude, spec.Target)
 	}
-	pipe, err := features.Fit(spec.Train, features.Options{Group: spec.Group, Order: spec.Order, Window: spec.Window, Exclude: exclude})
+	fo := features.Options{Group: spec.Group, Order: spec.Order, Window: spec.Window, Exclude: exclude}
+	if spec.Task == Classification && len(spec.Signatures) > 0 {
+		fo.Signatures, fo.Healthy = spec.Signatures, firstClassRows(spec.Train, spec.Target)
+		fo.SignatureWindow = spec.SignatureWindow
+	}
+	pipe, err := features.Fit(spec.Train, fo)
 	if err != nil {
 		return nil, err
 	}
@@ -643,6 +648,24 @@ func (m *Model) factors(f *features.Frame, r int, contrib []float64, topK int) [
 	for _, g := range idx {
 		in := m.pipe.Inputs[g]
 		out = append(out, Factor{Sensor: in.Name, Contribution: contrib[g], Value: f.Current(r, g), Unit: in.Unit})
+	}
+	return out
+}
+
+// firstClassRows flags the rows of t whose target is the first class (the healthy rows of
+// health states 0–3).
+func firstClassRows(t *datasets.Table, target string) []bool {
+	c := t.Column(target)
+	out := make([]bool, t.NumRows())
+	if c == nil {
+		return out
+	}
+	classes := classList(c)
+	if len(classes) == 0 {
+		return out
+	}
+	for i := range out {
+		out[i] = !c.IsNull(i) && c.Text(i) == classes[0]
 	}
 	return out
 }

@@ -115,22 +115,39 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	for i, o := range raw {
 		value[i] = a0 + b0*float64(o)
 	}
-	// Scale of the link: golden-section search of log s for the validation log loss.
-	probs := func(s float64) []float64 { return ordinalProbs(value, cuts, s) }
-	loss := func(ls float64) float64 {
-		pr := probs(math.Exp(ls))
-		var l float64
-		for i, y := range yva {
-			l -= math.Log(max(pr[i*K+int(y)], 1e-15))
-		}
-		return l
-	}
 	span := 1e-9
 	for k := 1; k < K-1; k++ {
 		span = max(span, cuts[k]-cuts[k-1])
 	}
 	if K == 2 {
 		span = max(span, std[0])
+	}
+	s := linkScale(value, cuts, yva, span)
+	h := &head{Kind: headTrees, Trees: &te, Post: ordinalLink(a0, b0, cuts, s)}
+	// Validation outputs through the head itself (what the model will predict).
+	out, _, err := h.eval(xva.X, xva.N)
+	if err != nil {
+		return nil, nil, err
+	}
+	logp := make([]float64, len(out))
+	for i, v := range out {
+		logp[i] = math.Log(max(float64(v), 1e-15))
+	}
+	return h, logp, nil
+}
+
+// linkScale returns the scale s of the cumulative-logistic link that minimises the log loss
+// of classes y given severities value (golden-section search of log s over [span·1e-3,
+// span·10]).
+func linkScale(value, cuts, y []float64, span float64) float64 {
+	K := len(cuts) + 1
+	loss := func(ls float64) float64 {
+		pr := ordinalProbs(value, cuts, math.Exp(ls))
+		var l float64
+		for i, c := range y {
+			l -= math.Log(max(pr[i*K+int(c)], 1e-15))
+		}
+		return l
 	}
 	a, b := math.Log(span*1e-3), math.Log(span*10)
 	g := (math.Sqrt(5) - 1) / 2
@@ -147,18 +164,7 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 			fd = loss(d)
 		}
 	}
-	s := math.Exp((a + b) / 2)
-	h := &head{Kind: headTrees, Trees: &te, Post: ordinalLink(a0, b0, cuts, s)}
-	// Validation outputs through the head itself (what the model will predict).
-	out, _, err := h.eval(xva.X, xva.N)
-	if err != nil {
-		return nil, nil, err
-	}
-	logp := make([]float64, len(out))
-	for i, v := range out {
-		logp[i] = math.Log(max(float64(v), 1e-15))
-	}
-	return h, logp, nil
+	return math.Exp((a + b) / 2)
 }
 
 // ordinalProbs returns the n×K class probabilities of the cumulative-logistic link.

@@ -2,6 +2,7 @@ package ml
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -40,11 +41,12 @@ const (
 	FamilyZScore      = "zscore"      // anomaly: RMS of per-feature healthy z-scores
 	FamilyAutoencoder = "autoencoder" // anomaly: MLP autoencoder reconstruction error
 	FamilyOrdinal     = "ordinal"     // classification of ordered classes: regression trees + cumulative-logistic link
+	FamilySignature   = "signature"   // classification of wear levels from fault signatures (FitSpec.Signatures)
 )
 
 // DefaultFamilies are the candidate families Fit tries per task when FitSpec.Families is empty.
 var DefaultFamilies = map[Task][]string{
-	Classification: {FamilyGBT, FamilyMLP, FamilyLinear, FamilyOrdinal},
+	Classification: {FamilyGBT, FamilyMLP, FamilyLinear, FamilyOrdinal, FamilySignature},
 	RUL:            {FamilyGBT, FamilyMLP, FamilyLinear},
 	Anomaly:        {FamilyPCA, FamilyZScore, FamilyAutoencoder},
 	Forecast:       {FamilyGBT, FamilyMLP, FamilyLinear},
@@ -91,6 +93,14 @@ type FitSpec struct {
 	// the wear level the health states are thresholds of): the ordinal family regresses it
 	// instead of the class index. It is never a model input.
 	Progress string `json:"progress,omitempty"`
+	// Signatures are known fault signatures (e.g. from the machine profile's failure modes:
+	// the shift of each affected sensor at failure). For Classification they add deviation
+	// features (healthy = the training rows of the first class) and the signature family;
+	// other tasks ignore them.
+	Signatures []features.Signature `json:"signatures,omitempty"`
+	// SignatureWindow is the number of recent readings the signature deviations average
+	// (default features.DefaultSignatureWindow).
+	SignatureWindow int `json:"signature_window,omitempty"`
 	// Normal is the Target value of healthy rows for Anomaly (default "0").
 	Normal string `json:"normal,omitempty"`
 	// Sensors are the columns to forecast (Forecast; default: up to three sensor columns).
@@ -142,6 +152,16 @@ func SeedSpec(task Task, train, valid *datasets.Table, sensors []string) FitSpec
 	return s
 }
 
+// SignaturesFrom turns fault shifts (failure mode → sensor → shift at failure, as
+// profiles.Profile.FaultShifts gives them) into FitSpec.Signatures, in name order.
+func SignaturesFrom(shifts map[string]map[string]float64) []features.Signature {
+	var out []features.Signature
+	for _, name := range slices.Sorted(maps.Keys(shifts)) {
+		out = append(out, features.Signature{Name: name, Shift: maps.Clone(shifts[name])})
+	}
+	return out
+}
+
 // SyntheticWindow is the history window of the health-state and RUL models when they learn from
 // synthetic sets (see [FitSpec.ForSynthetic]).
 const SyntheticWindow = 3
@@ -180,6 +200,9 @@ func (s *FitSpec) normalize() error {
 	}
 	if s.Valid != nil && s.Valid.NumRows() == 0 {
 		return field("valid", "the validation data has no rows")
+	}
+	if s.SignatureWindow < 0 || s.SignatureWindow > features.MaxWindow/5 {
+		return field("signature_window", "must be between 1 and %d rows, got %d", features.MaxWindow/5, s.SignatureWindow)
 	}
 	if s.Window < 0 || s.Window > features.MaxWindow {
 		return field("window", "must be between 1 and %d rows, got %d", features.MaxWindow, s.Window)
@@ -231,6 +254,9 @@ func (s *FitSpec) normalize() error {
 	}
 	if len(s.Families) == 0 {
 		s.Families = DefaultFamilies[s.Task]
+		if len(s.Signatures) == 0 || s.Progress == "" {
+			s.Families = slices.DeleteFunc(slices.Clone(s.Families), func(f string) bool { return f == FamilySignature })
+		}
 	}
 	for _, f := range s.Families {
 		if !slices.Contains(DefaultFamilies[s.Task], f) {

@@ -31,7 +31,8 @@ import (
 // trains on machines/<id>/train.parquet with val.parquet as validation data (as the registry
 // does) and tests on a fresh simulation of the machine with as many rows as its seed data
 // ("real" data the TVAE never saw): simulation seed 2 is the test set, seed 3 the development
-// set used while choosing features and models (PDMSTUDIO_ML_TSTR_REAL=dev tests on it). The
+// set used while choosing features and models (PDMSTUDIO_ML_TSTR_REAL=dev tests on it; a number
+// picks another simulation seed). The
 // real-on-real ceiling trains on the seed data itself (simulation seed 42), validates on
 // simulation seed 4 and tests on the same real set. PDMSTUDIO_ML_TSTR_TASKS picks tasks
 // (default classification,rul), PDMSTUDIO_ML_TSTR_CEILING=0 skips the ceiling and
@@ -59,8 +60,16 @@ func TestSyntheticToReal(t *testing.T) {
 		}
 	}
 	realSeed := uint64(2)
-	if os.Getenv("PDMSTUDIO_ML_TSTR_REAL") == "dev" {
+	switch r := os.Getenv("PDMSTUDIO_ML_TSTR_REAL"); r {
+	case "", "test":
+	case "dev":
 		realSeed = 3
+	default: // another fresh simulation, e.g. one no choice was made on
+		n, err := strconv.ParseUint(r, 10, 64)
+		if err != nil || n == 42 || n == 4 {
+			t.Fatalf("PDMSTUDIO_ML_TSTR_REAL=%q: want test, dev or a simulation seed other than 42 (seed data) and 4 (ceiling validation)", r)
+		}
+		realSeed = n
 	}
 	ceiling := os.Getenv("PDMSTUDIO_ML_TSTR_CEILING") != "0"
 	read := func(id, kind string) *datasets.Table {
@@ -94,9 +103,13 @@ func TestSyntheticToReal(t *testing.T) {
 		}
 		real := seedData(t, id, testRows, realSeed)
 		var keys []string
+		var sigs []features.Signature
 		if p, err := profiles.FleetProfile(id); err == nil {
 			for _, s := range p.KeySensors() {
 				keys = append(keys, s.Name)
+			}
+			if os.Getenv("PDMSTUDIO_ML_TSTR_SIGNATURES") != "0" {
+				sigs = SignaturesFrom(p.FaultShifts())
 			}
 		}
 		cells := []string{id}
@@ -126,6 +139,10 @@ func TestSyntheticToReal(t *testing.T) {
 				}
 				spec := SeedSpec(task, tr, va, keys)
 				spec.Seed = 1
+				spec.Signatures = sigs
+				if w, err := strconv.Atoi(os.Getenv("PDMSTUDIO_ML_TSTR_SIGWINDOW")); err == nil {
+					spec.SignatureWindow = w
+				}
 				if f := os.Getenv("PDMSTUDIO_ML_TSTR_FAMILIES"); f != "" && task == Classification {
 					spec.Families = strings.Split(f, ",")
 				}

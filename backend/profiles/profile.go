@@ -213,6 +213,26 @@ func (p Profile) KeySensors() []Sensor {
 	return out
 }
 
+// FaultShifts returns, for each failure mode, how far each affected sensor's mean has moved at
+// failure, in the sensor's unit (Direction × Magnitude × normal span): the mode's signature.
+// Effects on unknown sensors or sensors without a normal span are left out.
+func (p Profile) FaultShifts() map[string]map[string]float64 {
+	out := map[string]map[string]float64{}
+	for _, fm := range p.FailureModes {
+		shifts := map[string]float64{}
+		for _, e := range fm.Effects {
+			s, ok := p.Sensor(e.Sensor)
+			if span := s.NormalMax - s.NormalMin; ok && span > 0 && e.Magnitude > 0 {
+				shifts[e.Sensor] += float64(e.Direction) * e.Magnitude * span
+			}
+		}
+		if len(shifts) > 0 {
+			out[fm.Name] = shifts
+		}
+	}
+	return out
+}
+
 // Sensor returns the sensor with the given name.
 func (p Profile) Sensor(name string) (Sensor, bool) {
 	for _, s := range p.Sensors {
