@@ -22,9 +22,14 @@
 // are skipped within the window (the latest value is forward-filled from within the window),
 // a window without any value takes the training median, and columns missing in at least 5 %
 // of the training rows get a col.missing share. Constant, identifier-like, timestamp and
-// label/flag/id-role columns are left out and listed in Manifest.Skipped. The fitted pipeline
-// is saved with the model, and the same code computes the features at prediction time from a
-// buffer of the last Window rows of each group.
+// label/flag/id-role columns are left out and listed in Manifest.Skipped. With
+// FitSpec.Signatures (the registry gives every machine's failure-mode effects from its profile,
+// profiles.Profile.FaultShifts) a health-state model also gets, per sensor a signature names,
+// col.dev: its mean deviation from the healthy level of the current operating context over the
+// last 10 readings present (looking up to 50 rows back across dropouts), in healthy standard
+// deviations, fitted on the training rows of the first class (features package, "Fault
+// signatures"). The fitted pipeline is saved with the model, and the same code computes the
+// features at prediction time from a buffer of the last Model.Window() rows of each group.
 //
 // # Tasks and model families
 //
@@ -41,7 +46,17 @@
 //     data; the link is two dense layers after the trees, so it is one ONNX graph. The other
 //     families' logits are temperature-scaled on the validation data (the temperature is
 //     folded into the ONNX model), so Prediction.Confidence is a calibrated top-class
-//     probability either way.
+//     probability either way. With fault signatures and a Progress column there is a fifth
+//     candidate, the signature model: each fault's severity is the weighted least-squares fit
+//     of the col.dev deviations to its signature (0 healthy, 1 = the whole shift of failure),
+//     the fault that explains the deviations best (largest severity × ‖signature‖) gives the
+//     severity, and the same cumulative-logistic link maps it to the classes, with cut points
+//     where the classes change in the training Progress and its scale and a rescaling of the
+//     severity fitted on the validation classes by maximum likelihood. It learns almost
+//     nothing from the training rows (healthy levels and spreads, cut points), which is why it
+//     transfers from synthetic to real data where the learning families lose the wear signal
+//     the TVAE weakens (docs/benchmarks.md). One ONNX graph: Gemm, Mul, ArgMax,
+//     GatherElements, then the link.
 //   - RUL: trees, MLP and ridge regression on the standardized target, ranked by RMSE. The
 //     interval is split conformal: quantiles of the validation residuals per quartile of the
 //     predicted value (Mondrian bins), at levels widened by the finite-sample factor
@@ -66,7 +81,7 @@
 //
 // Feature engineering stays in Go; everything after it — the trees (ONNX-ML
 // TreeEnsembleClassifier/Regressor), the MLP or linear layers (Gemm, standardization baked
-// in) or the anomaly score (Sub, Mul, Clip, Gemm, ReduceSum, Sqrt, Concat) — is one ONNX
+// in), the signature model or the anomaly score (Sub, Mul, Clip, Gemm, ReduceSum, Sqrt, Concat) — is one ONNX
 // graph with input "features" [batch, F] and output "output" [batch, width] (plus "label" for
 // tree classifiers). When onnxrt.Init has loaded ONNX Runtime, models run in a session on the
 // process's execution provider (one intra-op thread: models are small and many run side by

@@ -95,6 +95,12 @@ func TestTasksBeatBaselines(t *testing.T) {
 			if chosen != 1 || len(man.Candidates) != len(DefaultFamilies[tc.task]) {
 				t.Errorf("candidates %+v", man.Candidates)
 			}
+			for _, c := range man.Candidates {
+				// A family kept over a higher validation score says why (the signature model).
+				if c.Chosen && c.Note == "" && slices.ContainsFunc(man.Candidates, func(o Candidate) bool { return o.Score > c.Score+1e-9 }) {
+					t.Errorf("%s chosen over a higher score without a note: %+v", c.Family, man.Candidates)
+				}
+			}
 			window := 20 // the default; health states also look 5 × 10 readings back for the signature deviations
 			if tc.task == Classification {
 				window = 50

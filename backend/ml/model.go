@@ -37,7 +37,8 @@ type Candidate struct {
 	// Seconds is the training time.
 	Seconds float64 `json:"seconds"`
 	Chosen  bool    `json:"chosen"`
-	// Note says why a family was not trained or failed, if so.
+	// Note says why a family was not trained or failed, or why it was chosen or kept other
+	// than by the best score, if so.
 	Note string `json:"note,omitempty"`
 }
 
@@ -273,7 +274,7 @@ func Fit(ctx context.Context, spec FitSpec, progress func(stage string, frac flo
 	}
 	fo := features.Options{Group: spec.Group, Order: spec.Order, Window: spec.Window, Exclude: exclude}
 	if spec.Task == Classification && len(spec.Signatures) > 0 {
-		fo.Signatures, fo.Healthy = spec.Signatures, firstClassRows(spec.Train, spec.Target)
+		fo.Signatures, fo.Healthy = spec.Signatures, healthyRows(spec.Train, spec.Target, spec.Progress)
 		fo.SignatureWindow = spec.SignatureWindow
 	}
 	pipe, err := features.Fit(spec.Train, fo)
@@ -652,9 +653,10 @@ func (m *Model) factors(f *features.Frame, r int, contrib []float64, topK int) [
 	return out
 }
 
-// firstClassRows flags the rows of t whose target is the first class (the healthy rows of
-// health states 0–3).
-func firstClassRows(t *datasets.Table, target string) []bool {
+// healthyRows flags the rows of t that show no fault: those whose target is the first class
+// (health state 0) and, with a progress column, whose progress is in the lowest fifth of the
+// way to the second class (the first class of health states also holds early wear).
+func healthyRows(t *datasets.Table, target, progress string) []bool {
 	c := t.Column(target)
 	out := make([]bool, t.NumRows())
 	if c == nil {
@@ -666,6 +668,42 @@ func firstClassRows(t *datasets.Table, target string) []bool {
 	}
 	for i := range out {
 		out[i] = !c.IsNull(i) && c.Text(i) == classes[0]
+	}
+	pc := t.Column(progress)
+	if pc == nil || len(classes) < 2 {
+		return out
+	}
+	lo0, lo1 := math.Inf(1), math.Inf(1)
+	for i := range out {
+		v, ok := pc.Number(i)
+		if !ok || math.IsNaN(v) {
+			continue
+		}
+		switch {
+		case out[i]:
+			lo0 = min(lo0, v)
+		case !c.IsNull(i) && c.Text(i) == classes[1]:
+			lo1 = min(lo1, v)
+		}
+	}
+	if math.IsInf(lo0, 0) || math.IsInf(lo1, 0) || lo1 <= lo0 {
+		return out
+	}
+	limit := lo0 + 0.2*(lo1-lo0)
+	n := 0
+	for i := range out {
+		if out[i] {
+			if v, ok := pc.Number(i); !ok || math.IsNaN(v) || v > limit {
+				out[i] = false
+			} else {
+				n++
+			}
+		}
+	}
+	if n < 50 { // too few rows at the start of wear: the first class as a whole
+		for i := range out {
+			out[i] = !c.IsNull(i) && c.Text(i) == classes[0]
+		}
 	}
 	return out
 }

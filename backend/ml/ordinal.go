@@ -107,14 +107,7 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	// against the validation target. When the training rows are synthetic their wear signal
 	// is often attenuated, so the trees' values are squeezed towards the middle; real
 	// validation data stretches them back. (Kept only for a plausible slope, 0.2 < b < 5.)
-	a0, b0 := mean[0], std[0]
-	if a, b, ok := linearFit(raw, sva); ok && b > 0.2 && b < 5 {
-		a0, b0 = mean[0]+std[0]*a, std[0]*b
-	}
-	value := make([]float64, len(raw))
-	for i, o := range raw {
-		value[i] = a0 + b0*float64(o)
-	}
+	// Then the link's scale by validation log loss.
 	span := 1e-9
 	for k := 1; k < K-1; k++ {
 		span = max(span, cuts[k]-cuts[k-1])
@@ -122,9 +115,32 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	if K == 2 {
 		span = max(span, std[0])
 	}
-	s := linkScale(value, cuts, yva, span)
+	calibrate := func(rows []int) (a0, b0, s float64) {
+		o, y, sv := make([]float32, len(rows)), make([]float64, len(rows)), make([]float64, len(rows))
+		for j, i := range rows {
+			o[j], y[j], sv[j] = raw[i], yva[i], sva[i]
+		}
+		a0, b0 = mean[0], std[0]
+		if a, b, ok := linearFit(o, sv); ok && b > 0.2 && b < 5 {
+			a0, b0 = mean[0]+std[0]*a, std[0]*b
+		}
+		value := make([]float64, len(o))
+		for j, v := range o {
+			value[j] = a0 + b0*float64(v)
+		}
+		return a0, b0, linkScale(value, cuts, y, span)
+	}
+	a0, b0, s := calibrate(allIndices(len(raw)))
 	h := &head{Kind: headTrees, Trees: &te, Post: ordinalLink(a0, b0, cuts, s)}
-	// Validation outputs through the head itself (what the model will predict).
+	// The candidates are compared on validation scores, and this one's calibration was fitted
+	// on the validation rows: score it out of fold.
+	if logp := crossFitted(va, K, func(rows []int) func(i int) []float64 {
+		a, b, s := calibrate(rows)
+		return func(i int) []float64 { return ordinalProbs([]float64{a + b*float64(raw[i])}, cuts, s) }
+	}); logp != nil {
+		return h, logp, nil
+	}
+	// In sample with one validation group: the head's own outputs.
 	out, _, err := h.eval(xva.X, xva.N)
 	if err != nil {
 		return nil, nil, err
@@ -134,6 +150,57 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 		logp[i] = math.Log(max(float64(v), 1e-15))
 	}
 	return h, logp, nil
+}
+
+// allIndices returns 0..n−1.
+func allIndices(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// crossFitted returns out-of-fold class log-probabilities (n×K) of the validation rows for a
+// family whose calibration is fitted on the validation data itself: fit(rows) calibrates on
+// those rows and returns the class probabilities of a row. The validation groups alternate
+// between two folds, each calibrated on the other, so that model selection does not score a
+// calibration on the rows it was fitted on. It returns nil when the validation data has fewer
+// than 2 groups (the caller then scores in sample).
+func crossFitted(va *data, K int, fit func(rows []int) func(i int) []float64) []float64 {
+	n := len(va.idx)
+	fold := make([]int, n)
+	groups := map[int]int{}
+	for i := range fold {
+		seq := va.f.Seq[va.idx[i]]
+		g, ok := groups[seq]
+		if !ok {
+			g = len(groups)
+			groups[seq] = g
+		}
+		fold[i] = g % 2
+	}
+	if len(groups) < 2 {
+		return nil
+	}
+	out := make([]float64, n*K)
+	for f := range 2 {
+		var in, test []int
+		for i, fi := range fold {
+			if fi == f {
+				test = append(test, i)
+			} else {
+				in = append(in, i)
+			}
+		}
+		probs := fit(in)
+		for _, i := range test {
+			for k, p := range probs(i) {
+				out[i*K+k] = math.Log(max(p, 1e-15))
+			}
+		}
+	}
+	return out
 }
 
 // linkScale returns the scale s of the cumulative-logistic link that minimises the log loss

@@ -81,8 +81,22 @@ func fitSignature(spec *FitSpec, p *post, pipe *features.Pipeline, tr, va *data,
 	if K == 2 {
 		span = max(span, cuts[0])
 	}
-	a0, b0, s := fitLink(raw, cuts, yva, 0, 1, linkScale(value, cuts, yva, span))
+	calibrate := func(rows []int) (a, b, s float64) {
+		v, y, val := make([]float32, len(rows)), make([]float64, len(rows)), make([]float64, len(rows))
+		for j, i := range rows {
+			v[j], y[j], val[j] = raw[i], yva[i], value[i]
+		}
+		return fitLink(v, cuts, y, 0, 1, linkScale(val, cuts, y, span))
+	}
+	a0, b0, s := calibrate(allIndices(len(raw)))
 	h.Post = ordinalLink(a0, b0, cuts, s)
+	// Scored out of fold, as the ordinal family: the link was fitted on the validation rows.
+	if logp := crossFitted(va, K, func(rows []int) func(i int) []float64 {
+		a, b, s := calibrate(rows)
+		return func(i int) []float64 { return ordinalProbs([]float64{a + b*float64(raw[i])}, cuts, s) }
+	}); logp != nil {
+		return h, logp, nil
+	}
 	out, _, err := h.eval(xva.X, xva.N)
 	if err != nil {
 		return nil, nil, err

@@ -2,9 +2,14 @@ package ml
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"pdmstudio/backend/datasets"
+	"pdmstudio/backend/ml/features"
 )
 
 // progressCuts finds the wear levels at which the classes change, and refuses classes that
@@ -84,5 +89,121 @@ func TestSignatureFamilyNeedsSignatures(t *testing.T) {
 	_, err := Fit(context.Background(), spec, nil)
 	if err == nil || !strings.Contains(err.Error(), "signature") {
 		t.Fatalf("signature family without signatures: err %v", err)
+	}
+}
+
+// macroF1 on a flattened confusion matrix agrees with classScores.
+func TestMacroF1MatchesClassScores(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 50 {
+		K := 2 + rng.IntN(4)
+		var truth, pred []int
+		for range 1 + rng.IntN(200) {
+			truth, pred = append(truth, rng.IntN(K)), append(pred, rng.IntN(K))
+		}
+		classes := make([]string, K)
+		_, want, _, conf := classScores(classes, truth, pred)
+		flat := make([]int, 0, K*K)
+		for _, row := range conf {
+			flat = append(flat, row...)
+		}
+		if got := macroF1(flat, K); math.Abs(got-want) > 1e-12 {
+			t.Fatalf("macroF1 %v, classScores %v", got, want)
+		}
+	}
+}
+
+// validationGroups makes a data set of n rows in g groups (row i in group i mod g).
+func validationGroups(n, g int) *data {
+	f := &features.Frame{N: n, Seq: make([]int, n)}
+	for i := range f.Seq {
+		f.Seq[i] = i % g
+	}
+	return &data{f: f, idx: allIndices(n)}
+}
+
+// bootstrapWins counts the resamples where one set of predictions beats the other.
+func TestBootstrapWins(t *testing.T) {
+	const n, K = 40, 2
+	va := validationGroups(n, 4)
+	y := make([]float64, n)
+	right, wrong, half := make([]float64, n*K), make([]float64, n*K), make([]float64, n*K)
+	for i := range y {
+		y[i] = float64(i / 2 % 2)
+		c := int(y[i])
+		right[i*K+c], wrong[i*K+1-c] = 1, 1
+		if i%4 < 2 { // groups 0 and 1 right, 2 and 3 wrong
+			half[i*K+c] = 1
+		} else {
+			half[i*K+1-c] = 1
+		}
+	}
+	if w := bootstrapWins(va, y, K, right, wrong, 1); w != 1 {
+		t.Fatalf("always right vs always wrong: wins %v", w)
+	}
+	if w := bootstrapWins(va, y, K, wrong, right, 1); w != 0 {
+		t.Fatalf("always wrong vs always right: wins %v", w)
+	}
+	if w := bootstrapWins(va, y, K, right, half, 1); w < 0.9 || w == 1 {
+		// half equals right on the resamples drawn from groups 0 and 1 only (1/16 of them)
+		t.Fatalf("right vs right-on-half-the-groups: wins %v", w)
+	}
+}
+
+// crossFitted scores every validation row with a calibration fitted without its group.
+func TestCrossFitted(t *testing.T) {
+	va := validationGroups(30, 5)
+	const K = 3
+	logp := crossFitted(va, K, func(rows []int) func(i int) []float64 {
+		fitted := map[int]bool{}
+		for _, r := range rows {
+			fitted[va.f.Seq[r]] = true
+		}
+		return func(i int) []float64 {
+			if fitted[va.f.Seq[i]] {
+				return []float64{0, 1, 0} // in sample: must not be used
+			}
+			return []float64{1, 0, 0}
+		}
+	})
+	for i := 0; i < 30; i++ {
+		if logp[i*K] != 0 {
+			t.Fatalf("row %d scored in sample", i)
+		}
+	}
+	if crossFitted(validationGroups(10, 1), K, nil) != nil {
+		t.Fatal("one validation group: want nil (nothing to cross-fit)")
+	}
+}
+
+// healthyRows keeps the first class's rows at the start of wear when there are enough.
+func TestHealthyRows(t *testing.T) {
+	var y []int64
+	var prog []float64
+	for i := range 200 {
+		switch {
+		case i < 100:
+			y, prog = append(y, 0), append(prog, 0)
+		case i < 150:
+			y, prog = append(y, 0), append(prog, 0.2)
+		default:
+			y, prog = append(y, 1), append(prog, 0.3)
+		}
+	}
+	tb, err := datasets.NewTable(datasets.NewInt("state", y, datasets.Meta{}), datasets.NewFloat("wear", prog, datasets.Meta{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := healthyRows(tb, "state", "wear")
+	for i, ok := range h {
+		if ok != (i < 100) {
+			t.Fatalf("row %d (state %d, wear %.1f): healthy %v", i, y[i], prog[i], ok)
+		}
+	}
+	h = healthyRows(tb, "state", "")
+	for i, ok := range h {
+		if ok != (i < 150) {
+			t.Fatalf("without progress, row %d: healthy %v", i, ok)
+		}
 	}
 }
