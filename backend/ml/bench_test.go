@@ -38,11 +38,11 @@ func engines(b *testing.B) []string {
 }
 
 // BenchmarkPredictOne measures one live prediction (the latest row of one machine, with its
-// top-5 factors) per task and engine, and for the ordinal health-state model; it reports the
-// 50th and 99th percentile latency.
+// top-5 factors, from a buffer of the model's Window() latest rows) per task and engine, and
+// for the ordinal and the signature health-state models; it reports the 50th and 99th
+// percentile latency.
 func BenchmarkPredictOne(b *testing.B) {
 	engs := engines(b)
-	buf := currentBuffer(seedData(b, testMachine, 3000, 2), 20)
 	type bench struct {
 		task     Task
 		families []string
@@ -51,11 +51,12 @@ func BenchmarkPredictOne(b *testing.B) {
 	for _, task := range Tasks {
 		list = append(list, bench{task: task})
 	}
-	list = append(list, bench{Classification, []string{FamilyOrdinal}})
+	list = append(list, bench{Classification, []string{FamilyOrdinal}}, bench{Classification, []string{FamilySignature}})
 	for _, bc := range list {
 		task := bc.task
 		m := trainedModel(b, task, bc.families...)
 		m.openSession()
+		buf := currentBuffer(seedData(b, testMachine, 3000, 2), m.Window())
 		for _, eng := range engs {
 			b.Run(fmt.Sprintf("%s-%s/%s", task, m.Manifest().Family, eng), func(b *testing.B) {
 				lat := make([]time.Duration, 0, b.N)
@@ -108,6 +109,7 @@ func fleetModels(b *testing.B) ([][]*Model, []*datasets.Table) {
 			}
 			spec := SeedSpec(task, seedData(b, p.MachineID, 3000, 1), seedData(b, p.MachineID, 3000, 3), keys)
 			spec.Trees, spec.Epochs, spec.Seed = 60, 10, 1
+			spec.Signatures = SignaturesFrom(p.FaultShifts()) // as the registry does
 			m, err := Fit(context.Background(), spec, nil)
 			if err != nil {
 				b.Fatalf("%s %s: %v", p.MachineID, task, err)
@@ -120,13 +122,18 @@ func fleetModels(b *testing.B) ([][]*Model, []*datasets.Table) {
 			row = append(row, m)
 		}
 		models = append(models, row)
-		bufs = append(bufs, currentBuffer(seedData(b, p.MachineID, 3000, 2), 20))
+		history := 1
+		for _, m := range row {
+			history = max(history, m.Window())
+		}
+		bufs = append(bufs, currentBuffer(seedData(b, p.MachineID, 3000, 2), history))
 	}
 	return models, bufs
 }
 
 // BenchmarkFleetPredict measures the batch path: all four predictions (with top factors) for
-// each of the 26 built-in machines from their latest 20 rows, per engine.
+// each of the 26 built-in machines from their latest rows (as many as the models' longest
+// window, as the telemetry monitor gives them), per engine.
 func BenchmarkFleetPredict(b *testing.B) {
 	engs := engines(b)
 	models, bufs := fleetModels(b)
