@@ -23,7 +23,7 @@ const (
 	headDense = "dense" // standardize + Gemm layers (MLP, linear)
 	headScore = "score" // anomaly score: standardize, clip, reconstruct, grouped squared residuals
 	// headSignature: fault severities (a linear map of the col.dev features, one per
-	// signature), their maximum, then the Post layers.
+	// signature), the severity of the fault that fits best, then the Post layers.
 	headSignature = "signature"
 )
 

@@ -95,8 +95,8 @@ type FitSpec struct {
 	Progress string `json:"progress,omitempty"`
 	// Signatures are known fault signatures (e.g. from the machine profile's failure modes:
 	// the shift of each affected sensor at failure). For Classification they add deviation
-	// features (healthy = the training rows of the first class) and the signature family;
-	// other tasks ignore them.
+	// features (healthy levels from the first class's rows at the start of wear) and the
+	// signature family; other tasks ignore them.
 	Signatures []features.Signature `json:"signatures,omitempty"`
 	// SignatureWindow is the number of recent readings the signature deviations average
 	// (default features.DefaultSignatureWindow).

@@ -97,6 +97,28 @@ func TestFleetEffectDirections(t *testing.T) {
 	}
 }
 
+// FaultShifts: direction × magnitude × normal span per affected sensor, for every failure mode.
+func TestFaultShifts(t *testing.T) {
+	p, err := FleetProfile("pump_grundfos_cr3_004")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shifts := p.FaultShifts()
+	if len(shifts) != len(p.FailureModes) {
+		t.Fatalf("%d signatures for %d failure modes", len(shifts), len(p.FailureModes))
+	}
+	// impeller_wear: flow −0.5 × (3.15 − 1.8); vibration +0.4 × (1.44 − 0.21).
+	iw := shifts["impeller_wear"]
+	if math.Abs(iw["flow"]-(-0.5*1.35)) > 1e-9 || math.Abs(iw["vibration"]-0.4*1.23) > 1e-9 || len(iw) != 4 {
+		t.Fatalf("impeller_wear shifts %v", iw)
+	}
+	bad := p
+	bad.FailureModes = []FailureMode{{Name: "x", Effects: []Effect{{Sensor: "nope", Direction: 1, Magnitude: 1}}}}
+	if got := bad.FaultShifts(); len(got) != 0 {
+		t.Fatalf("effects on unknown sensors only: %v", got)
+	}
+}
+
 func TestTypesAndTemplates(t *testing.T) {
 	types := Types()
 	if len(types) < 8 {

@@ -17,7 +17,9 @@
 //	col.ewma   an exponentially weighted mean (α = 2/(Window/2+1)), started at the window's
 //	           first value, so it weighs the latest rows more than col.mean does
 //
-// With Window 1 only col.last is made (for data without a time axis). Bool columns are numbers
+// With Window 1 only col.last is made (for data without a time axis). Given fault signatures,
+// the numeric inputs they name also get col.dev, their recent deviation from the healthy level
+// of the operating context (see "Fault signatures" in signature.go). Bool columns are numbers
 // (0/1). Each categorical (string) column gives a one-hot of its latest value, col=level, and,
 // when Window > 1, the level's share of the window, col=level.share, for its most frequent
 // levels in the training data (at most MaxLevels, each at least 0.5 % of the rows); a value not
