@@ -315,21 +315,16 @@ func findCandidate(cands []*candidate, family string) *candidate {
 // bootstrapWins returns the share of 500 bootstrap resamples of the validation groups in which
 // the predictions of logits a (n×K) have a higher macro-F1 than those of b.
 func bootstrapWins(va *data, y []float64, K int, a, b []float64, seed uint64) float64 {
-	groups := map[int]int{}
-	var confA, confB [][]int // per group, K×K flattened
-	for i := range y {
-		seq := va.f.Seq[va.idx[i]]
-		g, ok := groups[seq]
-		if !ok {
-			g = len(groups)
-			groups[seq] = g
-			confA, confB = append(confA, make([]int, K*K)), append(confB, make([]int, K*K))
-		}
+	group, G := groupIndex(va)
+	confA, confB := make([][]int, G), make([][]int, G) // per group, K×K flattened
+	for g := range confA {
+		confA[g], confB[g] = make([]int, K*K), make([]int, K*K)
+	}
+	for i, g := range group {
 		t := int(y[i])
 		confA[g][t*K+argmax64(a[i*K:(i+1)*K])]++
 		confB[g][t*K+argmax64(b[i*K:(i+1)*K])]++
 	}
-	G := len(groups)
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	sumA, sumB := make([]int, K*K), make([]int, K*K)
 	wins := 0

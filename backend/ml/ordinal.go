@@ -132,24 +132,35 @@ func fitOrdinal(ctx context.Context, spec *FitSpec, p *post, tr, va *data, ytr, 
 	}
 	a0, b0, s := calibrate(allIndices(len(raw)))
 	h := &head{Kind: headTrees, Trees: &te, Post: ordinalLink(a0, b0, cuts, s)}
-	// The candidates are compared on validation scores, and this one's calibration was fitted
-	// on the validation rows: score it out of fold.
+	logp, err := linkScores(h, va, K, raw, cuts, calibrate)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, logp, nil
+}
+
+// linkScores returns the validation log-probabilities (n×K) by which a family ending in the
+// cumulative-logistic link is compared with the others. The candidates are compared on
+// validation scores, and the link (v = a + b·raw, scale s) was calibrated on the validation
+// rows, so they are scored out of fold (crossFitted); with a single validation group, in
+// sample through the head itself.
+func linkScores(h *head, va *data, K int, raw []float32, cuts []float64, calibrate func(rows []int) (a, b, s float64)) ([]float64, error) {
 	if logp := crossFitted(va, K, func(rows []int) func(i int) []float64 {
 		a, b, s := calibrate(rows)
 		return func(i int) []float64 { return ordinalProbs([]float64{a + b*float64(raw[i])}, cuts, s) }
 	}); logp != nil {
-		return h, logp, nil
+		return logp, nil
 	}
-	// In sample with one validation group: the head's own outputs.
+	xva := va.x()
 	out, _, err := h.eval(xva.X, xva.N)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	logp := make([]float64, len(out))
 	for i, v := range out {
 		logp[i] = math.Log(max(float64(v), 1e-15))
 	}
-	return h, logp, nil
+	return logp, nil
 }
 
 // allIndices returns 0..n−1.
@@ -161,6 +172,23 @@ func allIndices(n int) []int {
 	return out
 }
 
+// groupIndex numbers the groups (assets, episodes) of the rows of d in order of appearance: it
+// returns each row's group number and the number of groups.
+func groupIndex(d *data) ([]int, int) {
+	out := make([]int, len(d.idx))
+	groups := map[int]int{}
+	for i := range out {
+		seq := d.f.Seq[d.idx[i]]
+		g, ok := groups[seq]
+		if !ok {
+			g = len(groups)
+			groups[seq] = g
+		}
+		out[i] = g
+	}
+	return out, len(groups)
+}
+
 // crossFitted returns out-of-fold class log-probabilities (n×K) of the validation rows for a
 // family whose calibration is fitted on the validation data itself: fit(rows) calibrates on
 // those rows and returns the class probabilities of a row. The validation groups alternate
@@ -169,19 +197,12 @@ func allIndices(n int) []int {
 // than 2 groups (the caller then scores in sample).
 func crossFitted(va *data, K int, fit func(rows []int) func(i int) []float64) []float64 {
 	n := len(va.idx)
-	fold := make([]int, n)
-	groups := map[int]int{}
-	for i := range fold {
-		seq := va.f.Seq[va.idx[i]]
-		g, ok := groups[seq]
-		if !ok {
-			g = len(groups)
-			groups[seq] = g
-		}
-		fold[i] = g % 2
-	}
-	if len(groups) < 2 {
+	fold, G := groupIndex(va)
+	if G < 2 {
 		return nil
+	}
+	for i := range fold {
+		fold[i] %= 2
 	}
 	out := make([]float64, n*K)
 	for f := range 2 {

@@ -90,20 +90,9 @@ func fitSignature(spec *FitSpec, p *post, pipe *features.Pipeline, tr, va *data,
 	}
 	a0, b0, s := calibrate(allIndices(len(raw)))
 	h.Post = ordinalLink(a0, b0, cuts, s)
-	// Scored out of fold, as the ordinal family: the link was fitted on the validation rows.
-	if logp := crossFitted(va, K, func(rows []int) func(i int) []float64 {
-		a, b, s := calibrate(rows)
-		return func(i int) []float64 { return ordinalProbs([]float64{a + b*float64(raw[i])}, cuts, s) }
-	}); logp != nil {
-		return h, logp, nil
-	}
-	out, _, err := h.eval(xva.X, xva.N)
+	logp, err := linkScores(h, va, K, raw, cuts, calibrate)
 	if err != nil {
 		return nil, nil, err
-	}
-	logp := make([]float64, len(out))
-	for i, v := range out {
-		logp[i] = math.Log(max(float64(v), 1e-15))
 	}
 	return h, logp, nil
 }

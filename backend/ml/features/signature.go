@@ -147,29 +147,30 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 		}
 		// Least squares of the value on [one-hots, 1] over the healthy rows (a small ridge keeps
 		// a level without healthy rows at the intercept).
-		a := mat.NewSymDense(C+1, nil)
-		b := mat.NewVecDense(C+1, nil)
-		var ys []float64
-		for r := 0; r < t.NumRows(); r++ {
-			if !healthy[r] {
-				continue
-			}
-			v, ok := cols[i].Number(r)
-			if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-				continue
-			}
-			onehot(r, row[:C])
-			row[C] = 1
-			a.SymRankOne(a, 1, mat.NewVecDense(C+1, row))
-			b.AddScaledVec(b, v, mat.NewVecDense(C+1, row))
-			ys = append(ys, v)
+		type obs struct {
+			r int
+			v float64
 		}
-		if len(ys) < 10 {
+		var hv []obs
+		for r := 0; r < t.NumRows(); r++ {
+			if v, ok := cols[i].Number(r); ok && healthy[r] && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				hv = append(hv, obs{r, v})
+			}
+		}
+		if len(hv) < 10 {
 			in.Dev.Sigma = 0
 			continue
 		}
+		a := mat.NewSymDense(C+1, nil)
+		b := mat.NewVecDense(C+1, nil)
+		for _, o := range hv {
+			onehot(o.r, row[:C])
+			row[C] = 1
+			a.SymRankOne(a, 1, mat.NewVecDense(C+1, row))
+			b.AddScaledVec(b, o.v, mat.NewVecDense(C+1, row))
+		}
 		for j := 0; j <= C; j++ {
-			a.SetSym(j, j, a.At(j, j)+1e-6*float64(len(ys))+1e-9)
+			a.SetSym(j, j, a.At(j, j)+1e-6*float64(len(hv))+1e-9)
 		}
 		var ch mat.Cholesky
 		var coef mat.VecDense
@@ -183,17 +184,10 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 		}
 		in.Dev.Intercept = coef.AtVec(C)
 		// Robust spread of the healthy residuals.
-		res := make([]float64, 0, len(ys))
-		for r := 0; r < t.NumRows(); r++ {
-			if !healthy[r] {
-				continue
-			}
-			v, ok := cols[i].Number(r)
-			if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-				continue
-			}
-			onehot(r, row[:C])
-			res = append(res, v-in.Dev.level(row[:C]))
+		res := make([]float64, 0, len(hv))
+		for _, o := range hv {
+			onehot(o.r, row[:C])
+			res = append(res, o.v-in.Dev.level(row[:C]))
 		}
 		sort.Float64s(res)
 		m := median(res)
