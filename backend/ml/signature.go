@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 
 	"gonum.org/v1/gonum/optimize"
 
@@ -152,20 +151,9 @@ func progressCuts(prog, y []float64, K int) ([]float64, error) {
 		}
 	}
 	if !slices.IsSorted(cuts) { // cannot happen with separating cuts, but the link needs it
-		return nil, fmt.Errorf("signature: the classes are not in the order of the progress column (cut points %s)", fmtFloats(cuts))
+		return nil, fmt.Errorf("signature: the classes are not in the order of the progress column (cut points %.4g)", cuts)
 	}
 	return cuts, nil
-}
-
-func fmtFloats(v []float64) string {
-	s := ""
-	for i, x := range v {
-		if i > 0 {
-			s += ", "
-		}
-		s += strconv.FormatFloat(x, 'g', 4, 64)
-	}
-	return s
 }
 
 // fitLink fits the link z_k = (a + b·v − t_k)/s, P(class ≥ k) = σ(z_k), to the classes y by

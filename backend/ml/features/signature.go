@@ -2,6 +2,7 @@ package features
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -207,7 +208,7 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 		sm := SignatureModel{Name: s.Name}
 		var ww float64
 		var w []float64
-		cols := slices.Sorted(mapsKeys(s.Shift))
+		cols := slices.Sorted(maps.Keys(s.Shift))
 		for _, col := range cols {
 			shift := s.Shift[col]
 			for _, in := range p.Inputs {
@@ -229,16 +230,6 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 		p.Signatures = append(p.Signatures, sm)
 	}
 	return nil
-}
-
-func mapsKeys(m map[string]float64) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // level returns the healthy level for the context one-hots.
