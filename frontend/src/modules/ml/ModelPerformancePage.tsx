@@ -294,7 +294,7 @@ function CandidatesPanel({ candidates }: { candidates: Candidate[] }) {
   const t = useTheme();
   return (
     <Panel title="Model families tried" subtitle="Each family trained on the same data; the best validation score was kept unless its note says why not" id="perf-candidates">
-      <Box component="table" sx={{ width: '100%', borderCollapse: 'collapse', '& th, & td': { textAlign: 'left', py: 0.75, px: 1, borderBottom: `1px solid ${t.palette.divider}`, fontSize: 14 }, '& thead th': { color: 'text.secondary', fontWeight: 500 } }}>
+      <Box component="table" sx={{ width: '100%', borderCollapse: 'collapse', '& th, & td': { textAlign: 'left', py: 0.75, px: 1, borderBottom: `1px solid ${t.palette.divider}`, fontSize: 14 }, '& thead th': { color: 'text.secondary', fontWeight: 500 }, '& th, & td:not(:last-of-type)': { whiteSpace: 'nowrap' } }}>
         <thead>
           <tr>
             <th scope="col">Family</th>
