@@ -609,7 +609,7 @@ func (m *Model) predictFrame(t *datasets.Table, f *features.Frame, opts PredictO
 					contrib[g] = float64(o[0]) * float64(o[1+g]) / tot
 				}
 			}
-			p.TopFactors = m.factors(f, r, contrib, topK)
+			p.TopFactors = m.factors(f, r, contrib, topK, float64(o[0]))
 			continue
 		}
 		ref := m.post.reference(out[r*W : (r+1)*W])
@@ -625,19 +625,26 @@ func (m *Model) predictFrame(t *datasets.Table, f *features.Frame, opts PredictO
 				contrib[k][g] = base[k] - v[k]
 			}
 		}
-		p.TopFactors = m.factors(f, r, contrib[0], topK)
+		p.TopFactors = m.factors(f, r, contrib[0], topK, base[0])
 		for k := range p.Forecast {
-			p.Forecast[k].TopFactors = m.factors(f, r, contrib[k], topK)
+			p.Forecast[k].TopFactors = m.factors(f, r, contrib[k], topK, base[k])
 		}
 	}
 	return preds, nil
 }
 
-// factors returns the topK inputs by |contribution| (zero contributions left out).
-func (m *Model) factors(f *features.Frame, r int, contrib []float64, topK int) []Factor {
+// factorNoise is the share of the explained value below which a contribution is float32
+// rounding, not a factor: a few units in the last place of a float32 (2⁻²³ ≈ 1.2e-7).
+const factorNoise = 1.0 / (1 << 21)
+
+// factors returns the topK inputs by |contribution|, leaving out contributions that are zero
+// up to the float32 rounding of the explained value (whose size is value): otherwise ONNX
+// Runtime and the Go engine, which round differently, would list different noise factors.
+func (m *Model) factors(f *features.Frame, r int, contrib []float64, topK int, value float64) []Factor {
+	tol := factorNoise * max(1, math.Abs(value))
 	idx := make([]int, 0, len(contrib))
 	for g, c := range contrib {
-		if c != 0 && !math.IsNaN(c) {
+		if math.Abs(c) > tol {
 			idx = append(idx, g)
 		}
 	}

@@ -59,7 +59,7 @@ var faultSigs = []Signature{
 	{Name: "other", Shift: map[string]float64{"a": 4, "c": 3}}, // shares a, but also moves c
 }
 
-// The severity of the true fault follows the wear level (as a window mean), regimes and the
+// The severity of the true fault follows the wear level (over the window), regimes and the
 // dropout notwithstanding; the other fault explains the deviations worse; healthy rows read 0.
 func TestSignatureSeverity(t *testing.T) {
 	tb, wear, healthy := faultTable(t)
@@ -82,7 +82,8 @@ func TestSignatureSeverity(t *testing.T) {
 	var worst float64
 	for r := 0; r < f.N; r++ {
 		row := f.Rows[r]
-		// The wear the window saw: the mean over the last SigWindow rows of the episode.
+		// The wear the window saw: the mean over the last SigWindow rows of the episode (on a
+		// ramp, also their median).
 		lo := max(f.Pos[r]-p.SigWindow+1, 0)
 		var want float64
 		for k := lo; k <= f.Pos[r]; k++ {
@@ -170,5 +171,93 @@ func TestSignatureEdgeCases(t *testing.T) {
 	}
 	if _, err := Fit(tb, Options{Group: "unit", Order: "t", Signatures: faultSigs, Healthy: healthy[:10]}); err == nil {
 		t.Fatal("10 healthy flags for 600 rows: want an error")
+	}
+}
+
+// The healthy levels are each regime's median and col.dev is the median of the window: healthy
+// rows of one regime blurred towards the other's level, and outlier readings, move neither.
+// (Least-squares levels would sit 0.4 above the "low" regime's level and a window mean would
+// move by 10 σ for one outlier in ten readings.)
+func TestSignatureMedians(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var unit, ts []int64
+	var regime []string
+	var a, b []float64
+	var healthy []bool
+	add := func(u, k int, reg string, va, vb float64, h bool) {
+		unit = append(unit, int64(u))
+		ts = append(ts, int64(k))
+		regime = append(regime, reg)
+		a = append(a, va)
+		b = append(b, vb)
+		healthy = append(healthy, h)
+	}
+	for k := 0; k < 2000; k++ {
+		reg, level := "low", 10.0
+		if (k/20)%2 == 1 {
+			reg, level = "high", 14
+		}
+		v := level + rng.NormFloat64()*0.1
+		switch {
+		case reg == "low" && k%10 == 3: // a blurred row: the other regime's level
+			v = 14 + rng.NormFloat64()*0.1
+		case k%50 == 7: // an outlier
+			v = level + 100
+		}
+		add(0, k, reg, v, 5+rng.NormFloat64()*0.1, true)
+	}
+	// A second asset: 30 readings at the "low" level, then 10 at +0.3 (3 σ), one of them an
+	// outlier of +100.
+	for k := 0; k < 40; k++ {
+		v := 10.0
+		if k >= 30 {
+			v = 10.3
+		}
+		if k == 35 {
+			v = 110
+		}
+		add(1, k, "low", v, 5, false)
+	}
+	tb, err := datasets.NewTable(
+		datasets.NewInt("unit", unit, datasets.Meta{}), datasets.NewInt("t", ts, datasets.Meta{}),
+		datasets.NewString("regime", regime, datasets.Meta{}),
+		datasets.NewFloat("a", a, datasets.Meta{}), datasets.NewFloat("b", b, datasets.Meta{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sigs := []Signature{{Name: "f", Shift: map[string]float64{"a": 1, "b": 1}}}
+	p, err := Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: sigs, Healthy: healthy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := p.Transform(tb, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := slices.Index(p.Names, "a.dev")
+	if dev < 0 {
+		t.Fatalf("no a.dev feature in %v", p.Names)
+	}
+	var sigma float64
+	for _, in := range p.Inputs {
+		if in.Name == "a" {
+			sigma = in.Dev.Sigma
+		}
+	}
+	if sigma < 0.07 || sigma > 0.13 {
+		t.Fatalf("healthy spread of a %.3f, want the noise's 0.1", sigma)
+	}
+	for r := 0; r < f.N; r++ {
+		row, x := f.Rows[r], f.Row(r)[dev]
+		switch {
+		case unit[row] == 1 && ts[row] == 29: // 30 readings at the "low" regime's level
+			if math.Abs(float64(x)) > 0.5 {
+				t.Fatalf("a reading at the low regime's level reads %.2f σ off its healthy level", x)
+			}
+		case unit[row] == 1 && ts[row] == 39: // the window: 9 readings at +3 σ, one outlier
+			if math.Abs(float64(x)-3) > 0.6 {
+				t.Fatalf("a window of readings 3 σ up, one an outlier, reads %.2f σ", x)
+			}
+		}
 	}
 }
