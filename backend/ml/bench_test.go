@@ -109,7 +109,7 @@ func fleetModels(b *testing.B) ([][]*Model, []*datasets.Table) {
 			}
 			spec := SeedSpec(task, seedData(b, p.MachineID, 3000, 1), seedData(b, p.MachineID, 3000, 3), keys)
 			spec.Trees, spec.Epochs, spec.Seed = 60, 10, 1
-			spec.Signatures = SignaturesFrom(p.FaultShifts()) // as the registry does
+			spec.Signatures = SignaturesFrom(p.FaultShifts(), p.FaultProgressions()) // as the registry does
 			m, err := Fit(context.Background(), spec, nil)
 			if err != nil {
 				b.Fatalf("%s %s: %v", p.MachineID, task, err)

@@ -45,6 +45,9 @@ type head struct {
 	// severity × Norm, see fitSignature) before Post.
 	Severity *onnxrt.Dense `json:"severity,omitempty"`
 	Norm     []float32     `json:"norm,omitempty"`
+	// Value, when set, gives the severities the signature head outputs (faults read over
+	// windows of their own, see features.SignatureModel); Severity then only picks the fault.
+	Value *onnxrt.Dense `json:"value,omitempty"`
 	// Post are dense layers applied after a trees regressor or a dense head (the ordinal
 	// classifier's cumulative-logistic link: value → class probabilities).
 	Post []onnxrt.Dense `json:"post,omitempty"`
@@ -143,6 +146,14 @@ func (h *head) check(f int) error {
 		}
 		if len(h.Norm) != h.Severity.Out {
 			return fmt.Errorf("signature head: %d norms for %d severities", len(h.Norm), h.Severity.Out)
+		}
+		if v := h.Value; v != nil {
+			if err := v.Validate(); err != nil {
+				return err
+			}
+			if v.In != h.Severity.In || v.Out != h.Severity.Out {
+				return fmt.Errorf("signature head: values %d→%d, severities %d→%d", v.In, v.Out, h.Severity.In, h.Severity.Out)
+			}
 		}
 		if len(h.Post) == 0 {
 			return fmt.Errorf("signature head without a link")
@@ -254,8 +265,12 @@ func (h *head) signatureGraph() *onnxrt.Graph {
 	g.AddNode("Mul", []string{sev, norm}, []string{fit})
 	best := g.UniqueName("best")
 	g.AddNode("ArgMax", []string{fit}, []string{best}, onnxrt.AttrInt("axis", 1), onnxrt.AttrInt("keepdims", 1))
+	val := sev
+	if h.Value != nil {
+		val = g.AddDense(x, *h.Value)
+	}
 	worst := g.UniqueName("severity")
-	g.AddNode("GatherElements", []string{sev, best}, []string{worst}, onnxrt.AttrInt("axis", 1))
+	g.AddNode("GatherElements", []string{val, best}, []string{worst}, onnxrt.AttrInt("axis", 1))
 	x = worst
 	for _, l := range h.Post {
 		x = g.AddDense(x, l)
@@ -329,6 +344,12 @@ func (h *head) eval(x []float32, n int) ([]float32, []int64, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		val := sev
+		if h.Value != nil {
+			if val, err = onnxrt.MLPForward([]onnxrt.Dense{*h.Value}, x, n); err != nil {
+				return nil, nil, err
+			}
+		}
 		M := h.Severity.Out
 		out := make([]float32, n)
 		for r := range out {
@@ -340,7 +361,7 @@ func (h *head) eval(x []float32, n int) ([]float32, []int64, error) {
 					best = k
 				}
 			}
-			out[r] = s[best]
+			out[r] = val[r*M+best]
 		}
 		return out, nil, nil
 	}

@@ -103,7 +103,7 @@ func machineSignatures(tb testing.TB, machine string) []features.Signature {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return SignaturesFrom(p.FaultShifts())
+	return SignaturesFrom(p.FaultShifts(), p.FaultProgressions())
 }
 
 // testMachine is the machine the task tests train on.

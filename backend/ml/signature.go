@@ -25,10 +25,12 @@ import (
 // change in the training data, and a cumulative-logistic link fitted on the validation data
 // (its scale, and a rescaling of the severity) gives the class probabilities:
 //
-//	m = argmax v_m·‖w_m‖,  v = a + b·v_m,  P(class ≥ k) = σ((v − t_k)/s).
+//	m = argmax v_m·‖w_m‖,  v = a + b·v'_m,  P(class ≥ k) = σ((v − t_k)/s),
 //
-// Nothing else is learned from the training rows than the healthy levels, spreads and cut
-// points, and from the validation rows than the three numbers of the link: the model rests on the profile's signatures, so it does not inherit a synthetic
+// where v'_m is fault m's severity over its own window when it has one (a fault that grows
+// fast, see GrowthWindows), else v_m. Nothing else is learned from the training rows than the
+// healthy levels, spreads and cut points, and from the validation rows than the three numbers
+// of the link: the model rests on the profile's signatures, so it does not inherit a synthetic
 // training set's weakened wear signal. Model selection on the validation data decides whether
 // it beats the families that learn the mapping.
 func fitSignature(spec *FitSpec, p *post, pipe *features.Pipeline, tr, va *data, ytr, yva []float64, K int) (*head, []float64, error) {
@@ -56,6 +58,15 @@ func fitSignature(spec *FitSpec, p *post, pipe *features.Pipeline, tr, va *data,
 	h := &head{Kind: headSignature, Severity: &sev, Norm: make([]float32, M)}
 	for m, s := range pipe.Signatures {
 		h.Norm[m] = float32(s.Norm)
+	}
+	if slices.ContainsFunc(pipe.Signatures, func(s features.SignatureModel) bool { return s.Value != nil }) {
+		val := onnxrt.Dense{In: F, Out: M, W: make([]float32, F*M)}
+		for m, s := range pipe.Signatures {
+			for j, f := range s.ValueFeatures() {
+				val.W[f*M+m] += float32(s.Weights[j])
+			}
+		}
+		h.Value = &val
 	}
 	xva := va.x()
 	raw, _, err := h.eval(xva.X, xva.N)

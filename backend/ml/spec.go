@@ -153,14 +153,27 @@ func SeedSpec(task Task, train, valid *datasets.Table, sensors []string) FitSpec
 }
 
 // SignaturesFrom turns fault shifts (failure mode → sensor → shift at failure, as
-// profiles.Profile.FaultShifts gives them) into FitSpec.Signatures, in name order.
-func SignaturesFrom(shifts map[string]map[string]float64) []features.Signature {
+// profiles.Profile.FaultShifts gives them) into FitSpec.Signatures, in name order. growth
+// says how each fault's wear grows from onset to failure (profiles.Profile.FaultProgressions:
+// "linear", "exponential", "step"; nil or a missing name reads as linear); faults that grow
+// fast get the shorter windows of GrowthWindows.
+func SignaturesFrom(shifts map[string]map[string]float64, growth map[string]string) []features.Signature {
 	var out []features.Signature
 	for _, name := range slices.Sorted(maps.Keys(shifts)) {
-		out = append(out, features.Signature{Name: name, Shift: maps.Clone(shifts[name])})
+		out = append(out, features.Signature{Name: name, Shift: maps.Clone(shifts[name]), Window: GrowthWindows[growth[name]]})
 	}
 	return out
 }
+
+// GrowthWindows are the signature windows (readings the severity is read over, see
+// features.Signature.Window) of faults whose wear grows fast, by how it grows; other faults
+// use the pipeline's window (features.DefaultSignatureWindow, 10). A step change crosses the
+// health states within a few readings and wear that grows exponentially crosses the last ones
+// fast, so a 10-reading median lags them by a state. Picked on the development simulation
+// (26 machines, train on synthetic): macro-F1 0.939 with 10 readings for every fault, 0.942
+// with 3 for steps, 0.943 with 3 for steps and 7 for exponential wear (5: 0.943, 10: 0.942);
+// the fault is still picked over the pipeline's window (picking it over its own window: 0.934).
+var GrowthWindows = map[string]int{"exponential": 7, "step": 3}
 
 // SyntheticWindow is the history window of the health-state and RUL models when they learn from
 // synthetic sets (see [FitSpec.ForSynthetic]).

@@ -109,7 +109,7 @@ func TestSyntheticToReal(t *testing.T) {
 				keys = append(keys, s.Name)
 			}
 			if os.Getenv("PDMSTUDIO_ML_TSTR_SIGNATURES") != "0" {
-				sigs = SignaturesFrom(p.FaultShifts())
+				sigs = SignaturesFrom(p.FaultShifts(), p.FaultProgressions())
 			}
 		}
 		cells := []string{id}

@@ -24,6 +24,8 @@
 // that a decoded document must contain (a missing number cannot be told apart from 0 afterwards).
 package profiles
 
+import "cmp"
+
 // SchemaVersion is the profile document version this package writes. A document may omit it
 // (read as the current version); a newer version is refused with a clear error.
 const SchemaVersion = 1
@@ -228,6 +230,20 @@ func (p Profile) FaultShifts() map[string]map[string]float64 {
 		}
 		if len(shifts) > 0 {
 			out[fm.Name] = shifts
+		}
+	}
+	return out
+}
+
+// FaultProgressions returns, for each failure mode with effects (the modes FaultShifts lists),
+// how its wear grows from onset to failure: ProgressionLinear, ProgressionExponential or
+// ProgressionStep ("" reads as linear).
+func (p Profile) FaultProgressions() map[string]string {
+	out := map[string]string{}
+	shifts := p.FaultShifts()
+	for _, fm := range p.FailureModes {
+		if _, ok := shifts[fm.Name]; ok {
+			out[fm.Name] = cmp.Or(fm.Progression, ProgressionLinear)
 		}
 	}
 	return out

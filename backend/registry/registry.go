@@ -177,7 +177,7 @@ func (r *Registry) trainTasks(ctx context.Context, p *jobs.Progress, machineID s
 		span := 1 / float64(len(opts.Tasks))
 		spec := ml.SeedSpec(task, train, valid, sensors)
 		spec.Seed = opts.Seed
-		spec.Signatures = ml.SignaturesFrom(prof.FaultShifts())
+		spec.Signatures = ml.SignaturesFrom(prof.FaultShifts(), prof.FaultProgressions())
 		if trainedOn == "synthetic" {
 			spec.ForSynthetic()
 		}

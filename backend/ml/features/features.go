@@ -54,6 +54,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"pdmstudio/backend/apperr"
@@ -143,10 +144,10 @@ type Input struct {
 	Dev *Deviation `json:"dev,omitempty"`
 }
 
-// devN is the number of col.dev features of the input (0 or 1).
+// devN is the number of deviation features of the input (col.dev and its other windows).
 func (in Input) devN() int {
 	if in.Dev != nil {
-		return 1
+		return 1 + len(in.Dev.Extra)
 	}
 	return 0
 }
@@ -197,7 +198,20 @@ type ContextModel struct {
 
 // History returns the number of recent rows of a group that a feature vector summarises: give
 // Transform at least this many rows per group for exact features.
-func (p *Pipeline) History() int { return max(p.Window, p.Long, sigLookback*p.SigWindow) }
+func (p *Pipeline) History() int { return max(p.Window, p.Long, sigLookback*p.maxSigWindow()) }
+
+// maxSigWindow returns the longest window of the deviation features (0: none).
+func (p *Pipeline) maxSigWindow() int {
+	w := p.SigWindow
+	for _, in := range p.Inputs {
+		if in.Dev != nil {
+			for _, e := range in.Dev.Extra {
+				w = max(w, e.Window)
+			}
+		}
+	}
+	return w
+}
 
 // NumFeatures returns the length of a feature vector.
 func (p *Pipeline) NumFeatures() int { return len(p.Names) }
@@ -307,10 +321,11 @@ func Fit(t *datasets.Table, opts Options) (*Pipeline, error) {
 	for _, in := range p.Inputs {
 		context = context || (in.Kind == Categorical && !opts.NoContext)
 	}
-	var sigIn map[int]bool
+	var sigIn map[int][]int
 	if len(opts.Signatures) > 0 && len(opts.Healthy) > 0 {
-		if sigIn = signatureInputs(p.Inputs, opts.Signatures); len(sigIn) > 0 {
-			p.SigWindow = cmp.Or(opts.SignatureWindow, DefaultSignatureWindow)
+		win := cmp.Or(opts.SignatureWindow, DefaultSignatureWindow)
+		if sigIn = signatureInputs(p.Inputs, opts.Signatures, win); len(sigIn) > 0 {
+			p.SigWindow = win
 		}
 	}
 	for i := range p.Inputs {
@@ -325,9 +340,13 @@ func Fit(t *datasets.Table, opts Options) (*Pipeline, error) {
 				p.Names = append(p.Names, in.Name+".mean~ctx")
 			}
 		}
-		if sigIn[i] {
+		if extra, ok := sigIn[i]; ok {
 			in.Dev = &Deviation{Feature: len(p.Names)}
 			p.Names = append(p.Names, in.Name+".dev")
+			for _, w := range extra {
+				in.Dev.Extra = append(in.Dev.Extra, DevWindow{Window: w, Feature: len(p.Names)})
+				p.Names = append(p.Names, in.Name+".dev"+strconv.Itoa(w))
+			}
 		}
 		in.Count = len(p.Names) - in.First
 	}
@@ -516,8 +535,9 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 			}
 		}
 	}
-	vals := make([]float64, p.History())
-	ok := make([]bool, p.History())
+	histN := p.History()
+	vals := make([]float64, histN)
+	ok := make([]bool, histN)
 	ctxf := p.ctxFeatures()
 	var lv [][2]int
 	var levelOf []map[string]int
@@ -530,7 +550,7 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 		rows := seqs[f.Seq[r]].Rows
 		k := f.Pos[r]
 		win := rows[max(0, k-p.Window+1) : k+1]
-		hist := rows[max(0, k-p.History()+1) : k+1]
+		hist := rows[max(0, k-histN+1) : k+1]
 		dst := f.Row(r)
 		for i, in := range p.Inputs {
 			out := dst[in.First : in.First+in.Count]
@@ -543,7 +563,11 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 				m := len(hist)
 				p.numeric(in, vals[m-len(win):m], ok[m-len(win):m], out[:in.Count-in.Ctx-in.devN()])
 				if in.Dev != nil {
-					out[in.Count-1] = p.deviation(i, cols, levelOf, lv, rows[max(0, k-sigLookback*p.SigWindow+1):k+1], onehot)
+					d := in.Count - in.devN()
+					out[d] = p.deviation(i, p.SigWindow, cols, levelOf, lv, rows[:k+1], onehot)
+					for j, e := range in.Dev.Extra {
+						out[d+1+j] = p.deviation(i, e.Window, cols, levelOf, lv, rows[:k+1], onehot)
+					}
 				}
 				if p.Long > 0 {
 					ns := len(numericStats)

@@ -39,6 +39,12 @@ import (
 // in units of the signature's shifts: 0 for healthy data, 1 when the inputs have moved by the
 // whole signature. [Pipeline.Severity] computes it from a feature vector, so a model can read
 // it as a linear function of the features (and attributions occlude the inputs as usual).
+//
+// A fault that grows fast lags behind over the pipeline's window. A [Signature] with a Window
+// of its own gets, for each of its inputs, one more deviation feature over that window
+// (col.devW, e.g. vibration.dev3), and its [SignatureModel] reads the severity from those
+// (Value); which fault fits best is still decided over the pipeline's window, whose severities
+// are steadier.
 
 // DefaultSignatureWindow is the window of the col.dev features when Options.SignatureWindow is 0.
 const DefaultSignatureWindow = 10
@@ -53,6 +59,10 @@ const sigLookback = 5
 type Signature struct {
 	Name  string             `json:"name"`
 	Shift map[string]float64 `json:"shift"`
+	// Window, when set, is the number of readings the fault's severity is read over in place
+	// of the pipeline's SignatureWindow: a fault that grows fast (a step change) is read over
+	// fewer, so that its severity does not lag the wear (see "Fault signatures").
+	Window int `json:"window,omitempty"`
 }
 
 // Deviation is the fitted healthy level of one numeric input, behind its col.dev feature.
@@ -65,16 +75,50 @@ type Deviation struct {
 	// Sigma is the healthy spread; Clip the bound of |z|.
 	Sigma float64 `json:"sigma"`
 	Clip  float64 `json:"clip"`
+	// Extra are the input's deviation features over other windows than the pipeline's
+	// SigWindow (col.devW, right after col.dev), for signatures with a Window of their own.
+	Extra []DevWindow `json:"extra,omitempty"`
+}
+
+// DevWindow is a deviation feature over a window of its own.
+type DevWindow struct {
+	Window  int `json:"window"`
+	Feature int `json:"feature"`
+}
+
+// featureFor returns the index of the deviation feature over window w (col.dev for the
+// pipeline's window).
+func (d *Deviation) featureFor(w int) int {
+	for _, e := range d.Extra {
+		if e.Window == w {
+			return e.Feature
+		}
+	}
+	return d.Feature
 }
 
 // SignatureModel is a fitted signature: the severity is Σ Weights[k] · x[Features[k]]; Norm
 // is ‖w‖ (w = shift/σ per input), so severity × Norm is the length of the deviations'
-// projection on the signature.
+// projection on the signature. A signature with a Window of its own also has Value: the same
+// inputs' deviation features over that window (in the order of Features); its severity over
+// the pipeline's window says which fault fits best, and Σ Weights[k] · x[Value[k]] how far it
+// has gone.
 type SignatureModel struct {
 	Name     string    `json:"name"`
 	Features []int     `json:"features"`
 	Weights  []float64 `json:"weights"`
 	Norm     float64   `json:"norm"`
+	Window   int       `json:"window,omitempty"`
+	Value    []int     `json:"value,omitempty"`
+}
+
+// ValueFeatures returns the features the signature's severity is read from: Value when it
+// has a window of its own, else Features.
+func (s SignatureModel) ValueFeatures() []int {
+	if s.Value != nil {
+		return s.Value
+	}
+	return s.Features
 }
 
 // ctxLevels lists, for the context one-hots of the deviation baselines, the categorical input
@@ -94,8 +138,8 @@ func (p *Pipeline) ctxLevels() [][2]int {
 
 // signatureInputs returns, per input index, whether some signature names it with a non-zero
 // shift (only numeric inputs qualify).
-func signatureInputs(inputs []Input, sigs []Signature) map[int]bool {
-	out := map[int]bool{}
+func signatureInputs(inputs []Input, sigs []Signature, window int) map[int][]int {
+	out := map[int][]int{}
 	for _, s := range sigs {
 		for col, shift := range s.Shift {
 			if shift == 0 || math.IsNaN(shift) || math.IsInf(shift, 0) {
@@ -103,7 +147,12 @@ func signatureInputs(inputs []Input, sigs []Signature) map[int]bool {
 			}
 			for i, in := range inputs {
 				if in.Name == col && in.Kind == Numeric {
-					out[i] = true
+					ws := out[i]
+					if w := s.Window; w > 0 && w != window && !slices.Contains(ws, w) {
+						ws = append(ws, w)
+						slices.Sort(ws)
+					}
+					out[i] = ws
 				}
 			}
 		}
@@ -228,6 +277,10 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 				if in.Name == col && in.Dev != nil && in.Dev.Sigma > 0 && shift != 0 {
 					wi := shift / in.Dev.Sigma
 					sm.Features = append(sm.Features, in.Dev.Feature)
+					if s.Window > 0 && s.Window != p.SigWindow {
+						sm.Window = s.Window
+						sm.Value = append(sm.Value, in.Dev.featureFor(s.Window))
+					}
 					w = append(w, wi)
 					ww += wi * wi
 				}
@@ -316,16 +369,17 @@ func (p *Pipeline) levelIndex() []map[string]int {
 	return out
 }
 
-// deviation returns col.dev of input i: the median z of the latest SigWindow values present in
-// rows (the history, oldest first, at most sigLookback × SigWindow rows).
-func (p *Pipeline) deviation(i int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64) float32 {
+// deviation returns the deviation feature of input i over window w: the median z of the
+// latest w values present in rows (the history, oldest first; only its last sigLookback × w
+// rows are looked at).
+func (p *Pipeline) deviation(i, w int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64) float32 {
 	d := p.Inputs[i].Dev
 	if d == nil || d.Sigma <= 0 {
 		return 0
 	}
 	var buf [32]float64
 	zs := buf[:0]
-	for k := len(rows) - 1; k >= 0 && len(zs) < p.SigWindow; k-- {
+	for k := len(rows) - 1; k >= max(0, len(rows)-sigLookback*w) && len(zs) < w; k-- {
 		r := rows[k]
 		v, ok := cols[i].Number(r)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {

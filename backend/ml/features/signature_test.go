@@ -102,11 +102,13 @@ func TestSignatureSeverity(t *testing.T) {
 	}
 }
 
-// A pipeline with signatures survives JSON and gives the same features from a buffer of
-// History() rows as from the whole history.
+// A pipeline with signatures (one read over a window of its own) survives JSON and gives the
+// same features from a buffer of History() rows as from the whole history.
 func TestSignatureRoundTripAndBuffer(t *testing.T) {
 	tb, _, healthy := faultTable(t)
-	p, err := Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: faultSigs, Healthy: healthy, SignatureWindow: 6})
+	sigs := slices.Clone(faultSigs)
+	sigs[1].Window = 8 // longer than the pipeline's: History() must cover it
+	p, err := Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: sigs, Healthy: healthy, SignatureWindow: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +119,9 @@ func TestSignatureRoundTripAndBuffer(t *testing.T) {
 	var q Pipeline
 	if err := json.Unmarshal(js, &q); err != nil {
 		t.Fatal(err)
+	}
+	if q.History() != sigLookback*8 || !slices.Contains(q.Names, "c.dev8") || q.Signatures[1].Value == nil {
+		t.Fatalf("history %d, names %v, value features %v", q.History(), q.Names, q.Signatures[1].Value)
 	}
 	want, err := p.Transform(tb, nil, true)
 	if err != nil {
@@ -259,5 +264,71 @@ func TestSignatureMedians(t *testing.T) {
 				t.Fatalf("a window of readings 3 σ up, one an outlier, reads %.2f σ", x)
 			}
 		}
+	}
+}
+
+// A signature with a window of its own gets deviation features over that window for its
+// inputs (col.devW) and reads its severity from them, picked as before over the pipeline's
+// window: on a fast ramp it follows the wear of its last 3 readings, where the 10-reading
+// severity lags.
+func TestSignatureOwnWindow(t *testing.T) {
+	tb, _, healthy := faultTable(t)
+	// Make the wear a fast ramp: 0 → 1 over 20 rows from row 100 of each episode.
+	a, b := tb.Column("a").Floats, tb.Column("b").Floats
+	wear := make([]float64, tb.NumRows())
+	for r := range wear {
+		k := r % 200
+		old := max(0, float64(k-100)/99)
+		wear[r] = min(1, max(0, float64(k-100)/20))
+		a[r] += 4 * (wear[r] - old)
+		if !math.IsNaN(b[r]) {
+			b[r] -= 2 * (wear[r] - old)
+		}
+	}
+	sigs := slices.Clone(faultSigs)
+	sigs[0].Window = 3
+	p, err := Fit(tb, Options{Group: "unit", Order: "t", Window: 3, Signatures: sigs, Healthy: healthy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a.dev", "a.dev3", "b.dev3"} {
+		if !slices.Contains(p.Names, name) {
+			t.Fatalf("no %s feature in %v", name, p.Names)
+		}
+	}
+	if slices.Contains(p.Names, "c.dev3") {
+		t.Fatal("c is in no 3-reading signature, yet has a c.dev3 feature")
+	}
+	s := p.Signatures[0]
+	if s.Window != 3 || len(s.Value) != len(s.Features) || p.Signatures[1].Value != nil {
+		t.Fatalf("signature windows: %+v, %+v", s, p.Signatures[1])
+	}
+	f, err := p.Transform(tb, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := func(r, w int) float64 { // the wear over the last w rows of the episode
+		lo := max(f.Pos[r]-w+1, 0)
+		var sum float64
+		for k := lo; k <= f.Pos[r]; k++ {
+			sum += wear[f.Seqs[f.Seq[r]].Rows[k]]
+		}
+		return sum / float64(f.Pos[r]-lo+1)
+	}
+	var own, long float64
+	for r := 0; r < f.N; r++ {
+		if f.Seq[r] == 2 && f.Pos[r] >= 140 && f.Pos[r] < 170 { // b's dropout
+			continue
+		}
+		x := f.Row(r)
+		var v float64
+		for j, k := range s.Value {
+			v += s.Weights[j] * float64(x[k])
+		}
+		own = max(own, math.Abs(v-mean(r, 3)))
+		long = max(long, math.Abs(p.Severity(x)[0]-mean(r, 3)))
+	}
+	if own > 0.08 || long < 0.12 {
+		t.Fatalf("off the last 3 readings' wear by up to %.3f (own window), %.3f (pipeline's)", own, long)
 	}
 }
