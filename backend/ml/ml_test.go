@@ -232,21 +232,29 @@ func closePrediction(a, b Prediction) bool {
 	if !walk(x, y) {
 		return false
 	}
-	// Factors: the same set of sensors with near-equal contributions.
+	// Factors: the same set of sensors with near-equal contributions. Contributions within
+	// float32 noise of zero (a probability's difference of a few 1e-7) may be listed by one
+	// engine and not the other.
+	const noise = 1e-5
 	fa := map[string]float64{}
 	for _, f := range a.TopFactors {
 		fa[f.Sensor] = f.Contribution
 	}
-	matched := 0
+	matched, listed := 0, 0
 	for _, f := range b.TopFactors {
-		if c, ok := fa[f.Sensor]; ok {
+		c, ok := fa[f.Sensor]
+		if math.Abs(f.Contribution) <= noise && (!ok || math.Abs(c) <= noise) {
+			continue
+		}
+		listed++
+		if ok {
 			if !near(c, f.Contribution) && math.Abs(c-f.Contribution) > 1e-4 {
 				return false
 			}
 			matched++
 		}
 	}
-	return matched >= len(b.TopFactors)-1
+	return matched >= listed-1
 }
 
 func TestSaveLoadRoundTrip(t *testing.T) {

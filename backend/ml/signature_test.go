@@ -2,6 +2,7 @@ package ml
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"pdmstudio/backend/datasets"
 	"pdmstudio/backend/ml/features"
+	"pdmstudio/backend/profiles"
 )
 
 // progressCuts finds the wear levels at which the classes change, and refuses classes that
@@ -46,6 +48,31 @@ func TestSignatureFamily(t *testing.T) {
 		for k := 0; k < sev.Out; k++ {
 			if sev.W[f*sev.Out+k] != 0 && !strings.HasSuffix(m.pipe.Names[f], ".dev") {
 				t.Fatalf("severity weight on feature %s", m.pipe.Names[f])
+			}
+		}
+	}
+	// The test machine's misalignment is a step and its bearing wear exponential: their
+	// severities are read over their own windows (col.dev3, col.dev7).
+	val := m.head.Value
+	if val == nil {
+		t.Fatal("no severity over the faults' own windows")
+	}
+	prof, err := profiles.FleetProfile(testMachine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	growth := prof.FaultProgressions()
+	if growth["misalignment"] != profiles.ProgressionStep || growth["bearing_wear"] != profiles.ProgressionExponential {
+		t.Fatalf("progressions %v", growth)
+	}
+	for k, s := range m.pipe.Signatures {
+		want := ".dev"
+		if w := GrowthWindows[growth[s.Name]]; w > 0 {
+			want = fmt.Sprintf(".dev%d", w)
+		}
+		for f := 0; f < val.In; f++ {
+			if val.W[f*val.Out+k] != 0 && !strings.HasSuffix(m.pipe.Names[f], want) {
+				t.Fatalf("%s: value weight on feature %s, want %s features", s.Name, m.pipe.Names[f], want)
 			}
 		}
 	}
@@ -204,6 +231,45 @@ func TestHealthyRows(t *testing.T) {
 	for i, ok := range h {
 		if ok != (i < 150) {
 			t.Fatalf("without progress, row %d: healthy %v", i, ok)
+		}
+	}
+}
+
+// Trained on rows from a generator that saw the validation episodes (here, in the extreme,
+// the validation rows are the training rows), a learned family's higher validation score does
+// not replace the signature model; from real training rows the same evidence does.
+func TestSignatureKeptForSyntheticTraining(t *testing.T) {
+	rows := seedData(t, testMachine, 3000, 1)
+	for _, synthetic := range []bool{false, true} {
+		spec := SeedSpec(Classification, rows, rows, nil)
+		spec.Trees, spec.Seed, spec.Window = 60, 1, 3
+		spec.Families = []string{FamilyGBT, FamilySignature}
+		spec.Signatures = machineSignatures(t, testMachine)
+		spec.Synthetic = synthetic
+		m, err := Fit(context.Background(), spec, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		man := m.Manifest()
+		m.Close()
+		var gbtScore, sigScore float64
+		var note string
+		for _, c := range man.Candidates {
+			switch c.Family {
+			case FamilyGBT:
+				gbtScore = c.Score
+			case FamilySignature:
+				sigScore, note = c.Score, c.Note
+			}
+		}
+		if gbtScore <= sigScore {
+			t.Fatalf("trees %.3f ≤ signature %.3f on their own training rows: the test needs them ahead", gbtScore, sigScore)
+		}
+		switch {
+		case synthetic && (man.Family != FamilySignature || !strings.Contains(note, "generator saw the validation")):
+			t.Fatalf("synthetic training: chose %s, signature note %q", man.Family, note)
+		case !synthetic && man.Family != FamilyGBT:
+			t.Fatalf("real training rows: trees ahead in every resample, yet chose %s (%v)", man.Family, man.Candidates)
 		}
 	}
 }

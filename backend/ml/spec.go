@@ -101,6 +101,12 @@ type FitSpec struct {
 	// SignatureWindow is the number of recent readings the signature deviations average
 	// (default features.DefaultSignatureWindow).
 	SignatureWindow int `json:"signature_window,omitempty"`
+	// Synthetic says the training rows come from a generator that was fitted on data holding
+	// the validation rows too (the registry's TVAE learns from all the seed episodes and half
+	// of them validate). A family that learns from such rows has in effect seen the
+	// validation episodes, so its validation score is no evidence against the signature model
+	// (see fitClassification). [FitSpec.ForSynthetic] sets it.
+	Synthetic bool `json:"synthetic,omitempty"`
 	// Normal is the Target value of healthy rows for Anomaly (default "0").
 	Normal string `json:"normal,omitempty"`
 	// Sensors are the columns to forecast (Forecast; default: up to three sensor columns).
@@ -188,11 +194,12 @@ const SyntheticWindow = 3
 // macro-F1 0.715 with 20 rows, 0.743 with 10, 0.750 with 5, 0.778 with 3; RUL RMSE over the
 // mean baseline 1.107 with 20 rows, 0.950 with 3. Classification and RUL get SyntheticWindow;
 // anomaly (trained on healthy rows) and forecast (trends of the last rows) keep theirs. An
-// explicit Window is kept.
+// explicit Window is kept. It also sets Synthetic.
 func (s *FitSpec) ForSynthetic() {
 	if s.Window == 0 && (s.Task == Classification || s.Task == RUL) {
 		s.Window = SyntheticWindow
 	}
+	s.Synthetic = true
 }
 
 func field(name, format string, args ...any) *apperr.Error {

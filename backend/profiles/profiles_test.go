@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"os"
 	"reflect"
@@ -116,6 +117,27 @@ func TestFaultShifts(t *testing.T) {
 	bad.FailureModes = []FailureMode{{Name: "x", Effects: []Effect{{Sensor: "nope", Direction: 1, Magnitude: 1}}}}
 	if got := bad.FaultShifts(); len(got) != 0 {
 		t.Fatalf("effects on unknown sensors only: %v", got)
+	}
+	if got := bad.FaultProgressions(); len(got) != 0 {
+		t.Fatalf("progressions of modes without a signature: %v", got)
+	}
+}
+
+// FaultProgressions: each signature's progression, "" read as linear.
+func TestFaultProgressions(t *testing.T) {
+	p, err := FleetProfile("motor_abb_m3bp_002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.FaultProgressions()
+	want := map[string]string{"bearing_wear": ProgressionExponential, "stator_insulation_degradation": ProgressionLinear, "misalignment": ProgressionStep}
+	if !maps.Equal(got, want) {
+		t.Fatalf("progressions %v, want %v", got, want)
+	}
+	p = p.Clone()
+	p.FailureModes[1].Progression = ""
+	if got := p.FaultProgressions()[p.FailureModes[1].Name]; got != ProgressionLinear {
+		t.Fatalf("no progression reads as %q, want linear", got)
 	}
 }
 
