@@ -25,10 +25,12 @@
 // label/flag/id-role columns are left out and listed in Manifest.Skipped. With
 // FitSpec.Signatures (the registry gives every machine's failure-mode effects from its profile,
 // profiles.Profile.FaultShifts) a health-state model also gets, per sensor a signature names,
-// col.dev: its mean deviation from the healthy level of the current operating context over the
-// last 10 readings present (looking up to 50 rows back across dropouts), in healthy standard
-// deviations, fitted on the training rows of the first class (features package, "Fault
-// signatures"). The fitted pipeline is saved with the model, and the same code computes the
+// col.dev: its median deviation from the healthy level (the median) of the current operating
+// context over the last 10 readings present (looking up to 50 rows back across dropouts), in
+// healthy standard deviations, fitted on the training rows of the first class, and for faults
+// whose wear grows fast (profiles.Profile.FaultProgressions: steps, exponential wear) the same
+// over 3 or 7 readings, col.dev3 and col.dev7 (features package, "Fault signatures";
+// GrowthWindows). The fitted pipeline is saved with the model, and the same code computes the
 // features at prediction time from a buffer of the last Model.Window() rows of each group.
 //
 // # Tasks and model families
@@ -50,13 +52,16 @@
 //     candidate, the signature model: each fault's severity is the weighted least-squares fit
 //     of the col.dev deviations to its signature (0 healthy, 1 = the whole shift of failure),
 //     the fault that explains the deviations best (largest severity × ‖signature‖) gives the
-//     severity, and the same cumulative-logistic link maps it to the classes, with cut points
-//     where the classes change in the training Progress and its scale and a rescaling of the
-//     severity fitted on the validation classes by maximum likelihood. It learns almost
-//     nothing from the training rows (healthy levels and spreads, cut points), which is why it
-//     transfers from synthetic to real data where the learning families lose the wear signal
-//     the TVAE weakens (docs/benchmarks.md). One ONNX graph: Gemm, Mul, ArgMax,
-//     GatherElements, then the link.
+//     severity (read over the fault's own window when it has one), and the same
+//     cumulative-logistic link maps it to the classes, with cut points where the classes
+//     change in the training Progress and its scale and a rescaling of the severity (kept
+//     near the identity by a penalty) fitted on the validation classes by maximum likelihood.
+//     It learns almost nothing from the training rows (healthy levels and spreads, cut
+//     points), which is why it transfers from synthetic to real data where the learning
+//     families lose the wear signal the TVAE weakens (docs/benchmarks.md); with
+//     FitSpec.Synthetic (synthetic rows from a generator that saw the validation episodes) no
+//     learning family replaces it on its validation score. One ONNX graph: Gemm, Mul, ArgMax,
+//     a second Gemm for the own-window severities, GatherElements, then the link.
 //   - RUL: trees, MLP and ridge regression on the standardized target, ranked by RMSE. The
 //     interval is split conformal: quantiles of the validation residuals per quartile of the
 //     predicted value (Mondrian bins), at levels widened by the finite-sample factor
