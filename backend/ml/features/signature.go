@@ -136,8 +136,9 @@ func (p *Pipeline) ctxLevels() [][2]int {
 	return out
 }
 
-// signatureInputs returns, per input index, whether some signature names it with a non-zero
-// shift (only numeric inputs qualify).
+// signatureInputs returns the inputs some signature names with a non-zero shift (only numeric
+// inputs qualify), each with the windows other than window that its signatures ask for
+// (sorted; nil when none).
 func signatureInputs(inputs []Input, sigs []Signature, window int) map[int][]int {
 	out := map[int][]int{}
 	for _, s := range sigs {
