@@ -155,28 +155,31 @@ func fitClassification(ctx context.Context, spec *FitSpec, pipe *features.Pipeli
 	if best == nil {
 		return nil, fmt.Errorf("every model family failed: %v", cands[0].err)
 	}
-	if sig := findCandidate(cands, FamilySignature); sig != nil && sig != best && spec.Synthetic {
-		// Training rows from a generator that saw the validation episodes: a learned family's
-		// validation score measures how well the generator copied them, not the machine. On
-		// the development simulation with the wizard's default data settings, gradient-boosted
-		// trees trained on the synthetic rows scored 0.907 macro-F1 on validation but 0.825 on
-		// fresh real data (24 of 26 machines below 0.90); the signature model 0.96 and 0.95.
-		sig.note = fmt.Sprintf("kept: %s scored higher on validation, but it learned from synthetic rows whose generator saw the validation episodes", best.family)
-		best = sig
-	}
 	if sig := findCandidate(cands, FamilySignature); sig != nil && sig != best {
 		// The signature model rests on the machine's own description of its faults; a family
-		// that learned from the training rows replaces it only on clear evidence: a higher
-		// validation macro-F1 in at least 95 % of bootstrap resamples of the validation groups.
-		// With ≈ 4 real validation episodes a plain best score picks noise: on the development
-		// simulation (26 machines, synthetic training) the best-score rule chose a learned
-		// family on 3 machines, each worse on the test data by 0.002–0.17 macro-F1.
-		wins := bootstrapWins(va, yva, K, best.logits, sig.logits, spec.Seed)
-		if wins < signatureEvidence {
-			sig.note = fmt.Sprintf("kept: %s scored higher on validation, but only in %.0f %% of resamples of the validation episodes (%.0f %% needed)", best.family, 100*wins, 100*signatureEvidence)
+		// that learned from the training rows replaces it only on clear evidence.
+		if spec.Synthetic {
+			// Training rows from a generator that saw the validation episodes: a learned
+			// family's validation score measures how well the generator copied them, not the
+			// machine. On the development simulation with the wizard's default data settings,
+			// gradient-boosted trees trained on the synthetic rows scored 0.907 macro-F1 on
+			// validation but 0.825 on fresh real data (24 of 26 machines below 0.90); the
+			// signature model 0.96 and 0.95.
+			sig.note = fmt.Sprintf("kept: %s scored higher on validation, but it learned from synthetic rows whose generator saw the validation episodes", best.family)
 			best = sig
 		} else {
-			best.note = fmt.Sprintf("chosen over the signature model: higher validation score in %.0f %% of resamples of the validation episodes", 100*wins)
+			// Real training rows: a higher validation macro-F1 in at least 95 % of bootstrap
+			// resamples of the validation groups. With ≈ 4 real validation episodes a plain best
+			// score picks noise: on the development simulation (26 machines, synthetic training)
+			// the best-score rule chose a learned family on 3 machines, each worse on the test
+			// data by 0.002–0.17 macro-F1.
+			wins := bootstrapWins(va, yva, K, best.logits, sig.logits, spec.Seed)
+			if wins < signatureEvidence {
+				sig.note = fmt.Sprintf("kept: %s scored higher on validation, but only in %.0f %% of resamples of the validation episodes (%.0f %% needed)", best.family, 100*wins, 100*signatureEvidence)
+				best = sig
+			} else {
+				best.note = fmt.Sprintf("chosen over the signature model: higher validation score in %.0f %% of resamples of the validation episodes", 100*wins)
+			}
 		}
 	}
 	stage("calibrating", 0.85, 0.86)(0)

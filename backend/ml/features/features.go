@@ -563,11 +563,7 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 				m := len(hist)
 				p.numeric(in, vals[m-len(win):m], ok[m-len(win):m], out[:in.Count-in.Ctx-in.devN()])
 				if in.Dev != nil {
-					d := in.Count - in.devN()
-					out[d] = p.deviation(i, p.SigWindow, cols, levelOf, lv, rows[:k+1], onehot)
-					for j, e := range in.Dev.Extra {
-						out[d+1+j] = p.deviation(i, e.Window, cols, levelOf, lv, rows[:k+1], onehot)
-					}
+					p.deviations(i, cols, levelOf, lv, rows[:k+1], onehot, out[in.Count-in.devN():in.Count])
 				}
 				if p.Long > 0 {
 					ns := len(numericStats)

@@ -370,17 +370,26 @@ func (p *Pipeline) levelIndex() []map[string]int {
 	return out
 }
 
-// deviation returns the deviation feature of input i over window w: the median z of the
-// latest w values present in rows (the history, oldest first; only its last sigLookback × w
-// rows are looked at).
-func (p *Pipeline) deviation(i, w int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64) float32 {
+// deviations writes input i's deviation features to out: col.dev, then one per Extra window.
+// The feature over window w is the median z of the latest w values present among the last
+// sigLookback × w rows of rows (the history, oldest first). The z values are computed once,
+// newest first, for the input's longest window, and each window takes its share of them.
+func (p *Pipeline) deviations(i int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64, out []float32) {
+	for j := range out {
+		out[j] = 0
+	}
 	d := p.Inputs[i].Dev
 	if d == nil || d.Sigma <= 0 {
-		return 0
+		return
 	}
-	var buf [32]float64
-	zs := buf[:0]
-	for k := len(rows) - 1; k >= max(0, len(rows)-sigLookback*w) && len(zs) < w; k-- {
+	wmax := p.SigWindow
+	for _, e := range d.Extra {
+		wmax = max(wmax, e.Window)
+	}
+	var zbuf, sbuf [32]float64
+	var abuf [32]int
+	zs, ages := zbuf[:0], abuf[:0] // z values and their age in rows, newest first
+	for k := len(rows) - 1; k >= max(0, len(rows)-sigLookback*wmax) && len(zs) < wmax; k-- {
 		r := rows[k]
 		v, ok := cols[i].Number(r)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
@@ -394,12 +403,24 @@ func (p *Pipeline) deviation(i, w int, cols []*datasets.Column, levelOf []map[st
 		}
 		z := (v - d.level(onehot)) / d.Sigma
 		zs = append(zs, min(max(z, -d.Clip), d.Clip))
+		ages = append(ages, len(rows)-1-k)
 	}
-	if len(zs) == 0 {
-		return 0
+	for j := range out {
+		w := p.SigWindow
+		if j > 0 {
+			w = d.Extra[j-1].Window
+		}
+		n := 0
+		for n < len(zs) && n < w && ages[n] < sigLookback*w {
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		win := append(sbuf[:0], zs[:n]...)
+		slices.Sort(win)
+		out[j] = clamp(median(win))
 	}
-	slices.Sort(zs)
-	return clamp(median(zs))
 }
 
 // Severity returns the severity of every fitted signature for feature vector x (see the
