@@ -112,6 +112,9 @@ type Options struct {
 	Healthy    []bool
 	// SignatureWindow is the window of the col.dev features; 0 means DefaultSignatureWindow.
 	SignatureWindow int
+	// AssetBase, with Signatures, reads each group's deviations against its own first
+	// readings too (see "Fault signatures"); nil: against the fleet's healthy levels only.
+	AssetBase *AssetBase
 }
 
 // Input is one column the pipeline reads, and how.
@@ -183,6 +186,8 @@ type Pipeline struct {
 	SigWindow int `json:"sig_window,omitempty"`
 	// Signatures are the fitted fault signatures (see [Pipeline.Severity]).
 	Signatures []SignatureModel `json:"signatures,omitempty"`
+	// AssetBase, when set, is how each group's own first readings enter its col.dev features.
+	AssetBase *AssetBase `json:"asset_base,omitempty"`
 }
 
 // ContextModel predicts one feature (a numeric input's last or mean) linearly from the
@@ -198,7 +203,14 @@ type ContextModel struct {
 
 // History returns the number of recent rows of a group that a feature vector summarises: give
 // Transform at least this many rows per group for exact features.
-func (p *Pipeline) History() int { return max(p.Window, p.Long, sigLookback*p.maxSigWindow()) }
+func (p *Pipeline) History() int {
+	h := max(p.Window, p.Long, sigLookback*p.maxSigWindow())
+	if b := p.AssetBase; b != nil {
+		// A group's first Rows rows and its last History rows span After rows.
+		h = max(h, b.After-b.Rows)
+	}
+	return h
+}
 
 // maxSigWindow returns the longest window of the deviation features (0: none).
 func (p *Pipeline) maxSigWindow() int {
@@ -326,6 +338,9 @@ func Fit(t *datasets.Table, opts Options) (*Pipeline, error) {
 		win := cmp.Or(opts.SignatureWindow, DefaultSignatureWindow)
 		if sigIn = signatureInputs(p.Inputs, opts.Signatures, win); len(sigIn) > 0 {
 			p.SigWindow = win
+			if b := opts.AssetBase; b != nil && b.Rows > 0 {
+				p.AssetBase = &AssetBase{Rows: b.Rows, After: max(b.After, b.Rows), Weight: b.Weight}
+			}
 		}
 	}
 	for i := range p.Inputs {
@@ -546,6 +561,10 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 		lv, levelOf = p.ctxLevels(), p.levelIndex()
 		onehot = make([]float64, len(lv))
 	}
+	// Each group's asset baseline per input (see "Fault signatures"), computed at its first
+	// row old enough to use it.
+	var base []float64
+	baseSeq := -1
 	for r := 0; r < f.N; r++ {
 		rows := seqs[f.Seq[r]].Rows
 		k := f.Pos[r]
@@ -563,7 +582,20 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 				m := len(hist)
 				p.numeric(in, vals[m-len(win):m], ok[m-len(win):m], out[:in.Count-in.Ctx-in.devN()])
 				if in.Dev != nil {
-					p.deviations(i, cols, levelOf, lv, rows[:k+1], onehot, out[in.Count-in.devN():in.Count])
+					if p.AssetBase != nil && k+1 >= p.AssetBase.After && baseSeq != f.Seq[r] {
+						if base == nil {
+							base = make([]float64, len(p.Inputs))
+						}
+						for j := range p.Inputs {
+							base[j] = p.assetBase(j, cols, levelOf, lv, rows, onehot)
+						}
+						baseSeq = f.Seq[r]
+					}
+					b := 0.0
+					if baseSeq == f.Seq[r] {
+						b = base[i]
+					}
+					p.deviations(i, cols, levelOf, lv, rows[:k+1], onehot, b, out[in.Count-in.devN():in.Count])
 				}
 				if p.Long > 0 {
 					ns := len(numericStats)

@@ -46,6 +46,34 @@ import (
 // (Value); which fault fits best is still decided over the pipeline's window, whose severities
 // are steadier.
 
+// A machine's sensors also read a little high or low from one asset to the next, and after
+// every repair (a recalibrated or replaced sensor): in the built-in fleet's simulated seed data
+// such offsets spread 0.7 healthy σ per sensor (2 % of its span). Read against the fleet's
+// healthy levels alone, such an asset's whole run looks a little more or less worn than it is.
+// With an [AssetBase], each group's (asset's) first Rows readings are its own healthy baseline:
+// from its After-th reading on, its deviations are read against the fleet's level plus Weight
+// × the median deviation of those first readings. Weight is below 1 because a few readings
+// estimate the offset only roughly (20 readings: to 0.5 σ on the same data, so the weight
+// that errs least is about 0.7² / (0.7² + 0.5²) ≈ 0.66; 0.3 to 0.7 measured alike, see
+// docs/benchmarks.md). A group is an asset from new or from its last repair, so the data must
+// start there: a prediction's rows carry the group's first readings ahead of the recent ones
+// (ml.Recent).
+
+// AssetBase says how each asset's own healthy baseline enters its deviation features.
+type AssetBase struct {
+	// Rows is how many of a group's first readings form its baseline.
+	Rows int `json:"rows"`
+	// After is the group's row count from which its baseline applies (before that the
+	// baseline would overlap the window it corrects).
+	After int `json:"after"`
+	// Weight is the share of the baseline's median deviation that is subtracted.
+	Weight float64 `json:"weight"`
+}
+
+// DefaultAssetBase is the asset baseline the models of the built-in machines use (measured in
+// docs/benchmarks.md, "Stop 18").
+var DefaultAssetBase = AssetBase{Rows: 20, After: 60, Weight: 0.5}
+
 // DefaultSignatureWindow is the window of the col.dev features when Options.SignatureWindow is 0.
 const DefaultSignatureWindow = 10
 
@@ -374,7 +402,7 @@ func (p *Pipeline) levelIndex() []map[string]int {
 // The feature over window w is the median z of the latest w values present among the last
 // sigLookback × w rows of rows (the history, oldest first). The z values are computed once,
 // newest first, for the input's longest window, and each window takes its share of them.
-func (p *Pipeline) deviations(i int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64, out []float32) {
+func (p *Pipeline) deviations(i int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64, base float64, out []float32) {
 	for j := range out {
 		out[j] = 0
 	}
@@ -395,14 +423,8 @@ func (p *Pipeline) deviations(i int, cols []*datasets.Column, levelOf []map[stri
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
-		for j, l := range lv {
-			onehot[j] = 0
-			if k, ok := levelOf[l[0]][cols[l[0]].Text(r)]; ok && k == l[1] {
-				onehot[j] = 1
-			}
-		}
-		z := (v - d.level(onehot)) / d.Sigma
-		zs = append(zs, min(max(z, -d.Clip), d.Clip))
+		p.contextOf(cols, levelOf, lv, r, onehot)
+		zs = append(zs, d.z(v, onehot))
 		ages = append(ages, len(rows)-1-k)
 	}
 	for j := range out {
@@ -419,7 +441,50 @@ func (p *Pipeline) deviations(i int, cols []*datasets.Column, levelOf []map[stri
 		}
 		win := append(sbuf[:0], zs[:n]...)
 		slices.Sort(win)
-		out[j] = clamp(median(win))
+		out[j] = clamp(median(win) - base)
+	}
+}
+
+// z returns the clipped deviation of value v from d's healthy level in the context onehot.
+func (d *Deviation) z(v float64, onehot []float64) float64 {
+	z := (v - d.level(onehot)) / d.Sigma
+	return min(max(z, -d.Clip), d.Clip)
+}
+
+// assetBase returns the share of input i's baseline deviation that its deviation features
+// subtract for a group with history rows (oldest first): Weight × the median z of the
+// present values among the group's first AssetBase.Rows rows, or 0 when the pipeline has no
+// asset baseline, the group is younger than AssetBase.After rows, or fewer than half of those
+// first values are present.
+func (p *Pipeline) assetBase(i int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64) float64 {
+	b := p.AssetBase
+	d := p.Inputs[i].Dev
+	if b == nil || b.Rows <= 0 || len(rows) < max(b.After, b.Rows) || d == nil || d.Sigma <= 0 {
+		return 0
+	}
+	zs := make([]float64, 0, b.Rows)
+	for _, r := range rows[:b.Rows] {
+		v, ok := cols[i].Number(r)
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		p.contextOf(cols, levelOf, lv, r, onehot)
+		zs = append(zs, d.z(v, onehot))
+	}
+	if 2*len(zs) < b.Rows {
+		return 0
+	}
+	slices.Sort(zs)
+	return b.Weight * median(zs)
+}
+
+// contextOf sets onehot to row r's context one-hots (ctxLevels order).
+func (p *Pipeline) contextOf(cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, r int, onehot []float64) {
+	for j, l := range lv {
+		onehot[j] = 0
+		if k, ok := levelOf[l[0]][cols[l[0]].Text(r)]; ok && k == l[1] {
+			onehot[j] = 1
+		}
 	}
 }
 

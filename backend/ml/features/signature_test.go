@@ -332,3 +332,90 @@ func TestSignatureOwnWindow(t *testing.T) {
 		t.Fatalf("off the last 3 readings' wear by up to %.3f (own window), %.3f (pipeline's)", own, long)
 	}
 }
+
+// Each episode's sensors read a little high or low (a calibration offset after every repair):
+// with an AssetBase, the deviations of an episode's rows from its After-th on are read against
+// its own first readings (Weight of their median deviation), before that against the fleet's
+// levels alone; History() rows plus the first Rows of each group give the same features as
+// the whole history.
+func TestAssetBase(t *testing.T) {
+	tb, wear, healthy := faultTable(t)
+	a := tb.Column("a")
+	offsets := []float64{0.5, 0, 0} // 5 healthy σ of a
+	for r := range a.Floats {
+		a.Floats[r] += offsets[r/200]
+	}
+	opts := Options{Group: "unit", Order: "t", Window: 3, Signatures: faultSigs, Healthy: healthy}
+	plain, err := Fit(tb, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.AssetBase = &AssetBase{Rows: 20, After: 60, Weight: 1}
+	p, err := Fit(tb, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.AssetBase == nil || plain.AssetBase != nil || p.History() != sigLookback*DefaultSignatureWindow {
+		t.Fatalf("asset base %+v, history %d", p.AssetBase, p.History())
+	}
+	fp, err := plain.Transform(tb, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := p.Transform(tb, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ia := slices.Index(p.Names, "a.dev")
+	sigma := p.Inputs[slices.IndexFunc(p.Inputs, func(in Input) bool { return in.Name == "a" })].Dev.Sigma
+	var worstPlain, worst float64
+	for r := 0; r < f.N; r++ {
+		k, ep := f.Pos[r], f.Seq[r]
+		got, old := f.Row(r)[ia], fp.Row(r)[ia]
+		if k+1 < 60 {
+			if got != old {
+				t.Fatalf("episode %d row %d: %v with the asset base before its After-th row, %v without", ep, k, got, old)
+			}
+			continue
+		}
+		if wear[f.Rows[r]] > 0 {
+			continue
+		}
+		worstPlain = max(worstPlain, math.Abs(float64(old)))
+		worst = max(worst, math.Abs(float64(got)))
+	}
+	// The first episode's healthy readings sit 0.5 above the fleet's level.
+	if worstPlain < 0.4/sigma || worst > 1.5 {
+		t.Fatalf("healthy a.dev up to %.2f σ without the asset base (σ %.3f), %.2f with it", worstPlain, sigma, worst)
+	}
+	// A buffer of each group's first 20 rows and last History() rows gives the same latest features.
+	want, err := p.Transform(tb, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs, _ := Sequences(tb, "unit", "t")
+	var keep []int
+	for _, s := range seqs {
+		keep = append(keep, s.Rows[:20]...)
+		keep = append(keep, s.Rows[len(s.Rows)-p.History():]...)
+	}
+	slices.Sort(keep)
+	cols := make([]*datasets.Column, 0, len(tb.Columns))
+	for _, col := range tb.Columns {
+		cols = append(cols, subset(col, keep))
+	}
+	buf, _ := datasets.NewTable(cols...)
+	got, err := p.Transform(buf, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.X, want.X) {
+		t.Fatal("features from the first rows and a buffer differ from the whole history's")
+	}
+	// It survives JSON.
+	js, _ := json.Marshal(p)
+	var q Pipeline
+	if err := json.Unmarshal(js, &q); err != nil || q.AssetBase == nil || *q.AssetBase != *p.AssetBase {
+		t.Fatalf("decoded asset base %+v (%v)", q.AssetBase, err)
+	}
+}
