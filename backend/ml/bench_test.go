@@ -13,16 +13,12 @@ import (
 	"pdmstudio/backend/profiles"
 )
 
-// currentBuffer returns the last n rows of the last group (unit) of t without label columns:
-// what a live prediction sees.
-func currentBuffer(t *datasets.Table, n int) *datasets.Table {
-	units := t.Column(SeedGroup).Ints
-	last := units[len(units)-1]
-	k := 0
-	for i := len(units) - 1; i >= 0 && units[i] == last && k < n; i-- {
-		k++
-	}
-	return without(lastRows(t, k), "failure_mode", "degradation", "health_state", "rul", "episode_end", "outlier")
+// currentBuffer returns what a live prediction sees: the last n rows of the last group (unit)
+// of t, led by the group's first base rows (the asset's baseline, [Recent]), without label
+// columns.
+func currentBuffer(t *datasets.Table, n, base int) *datasets.Table {
+	buf, _ := Recent(t, SeedGroup, n, base)
+	return without(buf, "failure_mode", "degradation", "health_state", "rul", "episode_end", "outlier")
 }
 
 // engines lists the engines to benchmark: ONNX Runtime when the library loads, and Go.
@@ -38,7 +34,7 @@ func engines(b *testing.B) []string {
 }
 
 // BenchmarkPredictOne measures one live prediction (the latest row of one machine, with its
-// top-5 factors, from a buffer of the model's Window() latest rows) per task and engine, and
+// top-5 factors, from a buffer of the model's Window() latest rows and its baseline rows) per task and engine, and
 // for the ordinal and the signature health-state models; it reports the 50th and 99th
 // percentile latency.
 func BenchmarkPredictOne(b *testing.B) {
@@ -56,7 +52,7 @@ func BenchmarkPredictOne(b *testing.B) {
 		task := bc.task
 		m := trainedModel(b, task, bc.families...)
 		m.openSession()
-		buf := currentBuffer(seedData(b, testMachine, 3000, 2), m.Window())
+		buf := currentBuffer(seedData(b, testMachine, 3000, 2), m.Window(), m.BaseRows())
 		for _, eng := range engs {
 			b.Run(fmt.Sprintf("%s-%s/%s", task, m.Manifest().Family, eng), func(b *testing.B) {
 				lat := make([]time.Duration, 0, b.N)
@@ -122,11 +118,11 @@ func fleetModels(b *testing.B) ([][]*Model, []*datasets.Table) {
 			row = append(row, m)
 		}
 		models = append(models, row)
-		history := 1
+		history, base := 1, 0
 		for _, m := range row {
-			history = max(history, m.Window())
+			history, base = max(history, m.Window()), max(base, m.BaseRows())
 		}
-		bufs = append(bufs, currentBuffer(seedData(b, p.MachineID, 3000, 2), history))
+		bufs = append(bufs, currentBuffer(seedData(b, p.MachineID, 3000, 2), history, base))
 	}
 	return models, bufs
 }

@@ -30,8 +30,14 @@
 // healthy standard deviations, fitted on the training rows of the first class, and for faults
 // whose wear grows fast (profiles.Profile.FaultProgressions: steps, exponential wear) the same
 // over 3 or 7 readings, col.dev3 and col.dev7 (features package, "Fault signatures";
-// GrowthWindows). The fitted pipeline is saved with the model, and the same code computes the
-// features at prediction time from a buffer of the last Model.Window() rows of each group.
+// GrowthWindows). Each group's sensors also carry an offset of their own (a recalibrated or
+// replaced sensor after every repair), so unless FitSpec.NoAssetBase is set these deviations
+// are read, from a group's 60th reading on, against half the median deviation of its first 20
+// readings as well (features.DefaultAssetBase): a group is an asset from new or repaired, and
+// its first readings are its own healthy baseline. The fitted pipeline is saved with the
+// model, and the same code computes the features at prediction time from a buffer of the last
+// Model.Window() rows of each group, led by the group's first Model.BaseRows() rows
+// (Recent cuts such a buffer from a longer history).
 //
 // # Tasks and model families
 //

@@ -635,7 +635,7 @@ func TestFitCancelAndProgress(t *testing.T) {
 // PredictBatch gives the same predictions as one Predict after another, from many goroutines
 // at once (run with -race).
 func TestPredictBatchConcurrent(t *testing.T) {
-	buf := currentBuffer(seedData(t, testMachine, 3000, 2), 20)
+	buf := currentBuffer(seedData(t, testMachine, 3000, 2), 20, 0)
 	var items []BatchItem
 	for _, task := range Tasks {
 		fam := FamilyLinear

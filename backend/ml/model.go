@@ -147,6 +147,16 @@ func (m *Model) Task() Task { return m.man.Task }
 // Window returns how many recent rows of each group a prediction summarises.
 func (m *Model) Window() int { return m.pipe.History() }
 
+// BaseRows returns how many of each group's first rows a prediction reads as the asset's own
+// healthy baseline (0: none). Give such a model each group's first BaseRows rows ahead of its
+// recent Window rows ([Recent] does).
+func (m *Model) BaseRows() int {
+	if b := m.pipe.AssetBase; b != nil {
+		return b.Rows
+	}
+	return 0
+}
+
 // SetVersion sets the registry version written by Save.
 func (m *Model) SetVersion(v int) { m.man.Version = v }
 
@@ -276,6 +286,10 @@ func Fit(ctx context.Context, spec FitSpec, progress func(stage string, frac flo
 	if spec.Task == Classification && len(spec.Signatures) > 0 {
 		fo.Signatures, fo.Healthy = spec.Signatures, healthyRows(spec.Train, spec.Target, spec.Progress)
 		fo.SignatureWindow = spec.SignatureWindow
+		if !spec.NoAssetBase {
+			b := features.DefaultAssetBase
+			fo.AssetBase = &b
+		}
 	}
 	pipe, err := features.Fit(spec.Train, fo)
 	if err != nil {

@@ -101,6 +101,11 @@ type FitSpec struct {
 	// SignatureWindow is the number of recent readings the signature deviations average
 	// (default features.DefaultSignatureWindow).
 	SignatureWindow int `json:"signature_window,omitempty"`
+	// NoAssetBase turns off each asset's own healthy baseline in the signature deviations
+	// (features.DefaultAssetBase; see "Fault signatures" in backend/ml/features): set it when
+	// the data's groups do not start with the asset new or repaired (the seed data's episodes
+	// do), as their first readings are then no healthy baseline.
+	NoAssetBase bool `json:"no_asset_base,omitempty"`
 	// Synthetic says the training rows come from a generator that was fitted on data holding
 	// the validation rows too (the registry's TVAE learns from all the seed episodes and half
 	// of them validate). A family that learns from such rows has in effect seen the

@@ -35,7 +35,8 @@ import (
 // picks another simulation seed). The
 // real-on-real ceiling trains on the seed data itself (simulation seed 42), validates on
 // simulation seed 4 and tests on the same real set. PDMSTUDIO_ML_TSTR_TASKS picks tasks
-// (default classification,rul), PDMSTUDIO_ML_TSTR_CEILING=0 skips the ceiling and
+// (default classification,rul), PDMSTUDIO_ML_TSTR_ASSETBASE=0 turns off the asset baseline of
+// the signature deviations, PDMSTUDIO_ML_TSTR_CEILING=0 skips the ceiling and
 // PDMSTUDIO_ML_TSTR_OUT names a JSON file for every metric; PDMSTUDIO_ML_TSTR_WINDOW overrides
 // the feature window, PDMSTUDIO_ML_TSTR_ROWS the test simulation's rows (default: as many as the
 // seed data) and PDMSTUDIO_ML_TSTR_HMM=1 adds the experiment of tstr_filter_test.go.
@@ -140,6 +141,7 @@ func TestSyntheticToReal(t *testing.T) {
 				spec := SeedSpec(task, tr, va, keys)
 				spec.Seed = 1
 				spec.Signatures = sigs
+				spec.NoAssetBase = os.Getenv("PDMSTUDIO_ML_TSTR_ASSETBASE") == "0"
 				if w, err := strconv.Atoi(os.Getenv("PDMSTUDIO_ML_TSTR_SIGWINDOW")); err == nil {
 					spec.SignatureWindow = w
 				}
