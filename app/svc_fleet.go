@@ -26,8 +26,8 @@ const liveStartDelay = 3 * time.Second
 func (c *Core) newMonitor() *telemetry.Monitor {
 	// The start delay leaves the CPU to the window's first render (the stored overview shows meanwhile).
 	m := &telemetry.Monitor{Store: c.Store, Dir: c.Dir, Models: c.Registry, Emit: c.Events.Emit, Log: c.Log, StartDelay: liveStartDelay}
-	c.Registry.Live = func(ctx context.Context, machineID string) (*datasets.Table, string, bool) {
-		return m.Live(ctx, machineID, 200)
+	c.Registry.Live = func(ctx context.Context, machineID string, base int) (*datasets.Table, string, bool) {
+		return m.Live(ctx, machineID, 200, base)
 	}
 	return m
 }

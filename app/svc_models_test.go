@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"pdmstudio/backend/apperr"
 	"pdmstudio/backend/registry"
@@ -85,6 +87,18 @@ func TestModelsTimelineAndPlotMetrics(t *testing.T) {
 	}
 	if tl.StepSeconds <= 0 {
 		t.Errorf("step seconds %v", tl.StepSeconds)
+	}
+	// The rows are the last episode's recent ones, evenly spaced: the episode's first readings,
+	// which the health-state model reads as the asset's baseline, are not shown.
+	if n > 200 {
+		t.Errorf("%d rows, want at most 200", n)
+	}
+	for i := 1; i < n; i++ {
+		a, errA := time.Parse(time.RFC3339Nano, fmt.Sprint(tl.Time[i-1]))
+		b, errB := time.Parse(time.RFC3339Nano, fmt.Sprint(tl.Time[i]))
+		if errA != nil || errB != nil || b.Sub(a).Seconds() != tl.StepSeconds {
+			t.Fatalf("rows %d–%d: %v → %v, want %v s apart", i-1, i, tl.Time[i-1], tl.Time[i], tl.StepSeconds)
+		}
 	}
 	if tl.Anomaly.Threshold <= 0 || tl.State.Version != "v1" {
 		t.Errorf("threshold %v, version %q", tl.Anomaly.Threshold, tl.State.Version)

@@ -34,7 +34,9 @@ type Registry struct {
 	Workflow *onboard.Workflow
 	// Live, when set, gives a machine's live telemetry window (see backend/telemetry); ok false
 	// falls back to the machine's held-out test or seed data.
-	Live func(ctx context.Context, machineID string) (t *datasets.Table, source string, ok bool)
+	// base is how many of the episode's first readings to put ahead of the recent ones for
+	// models that read the asset's own baseline (ml.Model.BaseRows; 0: none).
+	Live func(ctx context.Context, machineID string, base int) (t *datasets.Table, source string, ok bool)
 
 	mu     sync.Mutex
 	loaded map[string]*ml.Model // by model version id
@@ -316,12 +318,14 @@ type MachinePrediction struct {
 	Time      string           `json:"time"`
 }
 
-// LatestReadings returns the recent history of a machine the models predict from: the last
-// episode of its held-out test set (or of its seed data when it has none), up to its last row.
-// The telemetry feature will replace this with live readings.
+// LatestReadings returns the recent history of a machine the models predict from: its live
+// telemetry window, or else the last 200 rows of the last episode of its held-out test set (or
+// of its seed data when it has none). When an active model reads the asset's own baseline,
+// the episode's first readings lead the table (ml.BaseRowsOf says how many).
 func (r *Registry) LatestReadings(ctx context.Context, machineID string) (*datasets.Table, string, error) {
+	group, base := r.baseRows(ctx, machineID)
 	if r.Live != nil {
-		if t, src, ok := r.Live(ctx, machineID); ok {
+		if t, src, ok := r.Live(ctx, machineID, base); ok {
 			return t, src, nil
 		}
 	}
@@ -330,22 +334,38 @@ func (r *Registry) LatestReadings(ctx context.Context, machineID string) (*datas
 		if err != nil {
 			continue
 		}
-		return lastRows(t, 200), kind, nil
+		t, _ = ml.Recent(t, group, latestRows, base)
+		return t, kind, nil
 	}
 	return nil, "", apperr.Conflictf("machine %s has no data to predict from yet", machineID)
 }
 
-// lastRows keeps the last n rows of t.
-func lastRows(t *datasets.Table, n int) *datasets.Table {
-	rows := t.NumRows()
-	if rows <= n {
-		return t
+// latestRows is how many recent rows LatestReadings returns from a stored data set.
+const latestRows = 200
+
+// baseRows returns the group column and the number of baseline rows that the machine's
+// active models read (the most of any; 0 when none reads a baseline or none loads).
+func (r *Registry) baseRows(ctx context.Context, machineID string) (group string, base int) {
+	versions, err := r.Versions(ctx, machineID)
+	if err != nil {
+		return "", 0
 	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = rows - n + i
+	for _, v := range versions {
+		if !v.IsActive {
+			continue
+		}
+		m, err := r.model(v)
+		if err != nil {
+			continue
+		}
+		if b := m.BaseRows(); b > base {
+			group, base = m.Manifest().Group, b
+		}
+		if group == "" {
+			group = m.Manifest().Group
+		}
 	}
-	return datasets.Take(t, idx)
+	return group, base
 }
 
 // Predict runs every active model of a machine on its latest readings and logs the results.

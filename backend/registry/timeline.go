@@ -191,7 +191,36 @@ func (r *Registry) Timeline(ctx context.Context, machineID string) (*Timeline, e
 			tl.Errors[string(task)] = err.Error()
 		}
 	}
+	tl.dropLead(ml.BaseRowsOf(data))
 	return tl, nil
+}
+
+// dropLead removes the first k rows from every per-row series: the episode's first readings
+// that LatestReadings puts ahead of the recent ones for models that read the asset's own
+// baseline. The models see them; the timeline shows the recent rows only.
+func (tl *Timeline) dropLead(k int) {
+	if k <= 0 || k > len(tl.Time) {
+		return
+	}
+	tl.Time = tl.Time[k:]
+	for i := range tl.Sensors {
+		tl.Sensors[i].Values = tl.Sensors[i].Values[k:]
+	}
+	if st := tl.State; st != nil {
+		st.Predicted, st.Confidence = st.Predicted[k:], st.Confidence[k:]
+		if st.Actual != nil {
+			st.Actual = st.Actual[k:]
+		}
+	}
+	if rt := tl.RUL; rt != nil {
+		rt.Values, rt.Lower, rt.Upper = rt.Values[k:], rt.Lower[k:], rt.Upper[k:]
+		if rt.Actual != nil {
+			rt.Actual = rt.Actual[k:]
+		}
+	}
+	if at := tl.Anomaly; at != nil {
+		at.Scores = at.Scores[k:]
+	}
 }
 
 func (r *Registry) timelineTask(tl *Timeline, task ml.Task, v store.ModelVersion, m *ml.Model, data *datasets.Table) error {

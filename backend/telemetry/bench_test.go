@@ -127,7 +127,7 @@ func fleetItems(b *testing.B, m *Monitor, f *testFleet) []ml.BatchItem {
 			if err != nil {
 				b.Fatal(err)
 			}
-			items = append(items, ml.BatchItem{Model: mod, Data: rp.window(mod.Window()), Options: ml.PredictOptions{Last: true}})
+			items = append(items, ml.BatchItem{Model: mod, Data: rp.window(mod.Window(), mod.BaseRows()), Options: ml.PredictOptions{Last: true}})
 		}
 	}
 	return items

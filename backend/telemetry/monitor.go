@@ -457,7 +457,7 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 		if !w.status.Ready {
 			continue
 		}
-		history := 1
+		history, base := 1, 0
 		var models []*ml.Model
 		for _, task := range refreshTasks {
 			v, ok := vs[string(task)]
@@ -472,6 +472,7 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 				continue
 			}
 			history = max(history, mod.Window())
+			base = max(base, mod.BaseRows())
 			models = append(models, mod)
 			w.versions = append(w.versions, v)
 		}
@@ -491,7 +492,7 @@ func (m *Monitor) Refresh(ctx context.Context, advance bool) (*Overview, error) 
 			w.fresh = rp.advance(settings.Speed, now, settings.Interval(), sensors)
 		}
 		w.status.Source = rp.kind
-		window := rp.window(history)
+		window := rp.window(history, base)
 		for _, mod := range models {
 			if mod == nil {
 				w.items = append(w.items, -1)
@@ -889,8 +890,9 @@ func (m *Monitor) load(machineID, kind, path string) (*replay, error) {
 }
 
 // Live returns a machine's live window of up to rows readings (the rows its models predict
-// from) and where it comes from; ok is false when the machine has no live telemetry yet.
-func (m *Monitor) Live(ctx context.Context, machineID string, rows int) (*datasets.Table, string, bool) {
+// from; with base > 0, led by the episode's first base readings as [replay.window] says) and
+// where it comes from; ok is false when the machine has no live telemetry yet.
+func (m *Monitor) Live(ctx context.Context, machineID string, rows, base int) (*datasets.Table, string, bool) {
 	m.refreshMu.Lock() // a refresh moves the replays
 	defer m.refreshMu.Unlock()
 	m.mu.Lock()
@@ -921,7 +923,7 @@ func (m *Monitor) Live(ctx context.Context, machineID string, rows int) (*datase
 	if rp.position <= 0 {
 		return nil, "", false
 	}
-	return rp.window(rows), "telemetry:" + rp.kind, true
+	return rp.window(rows, base), "telemetry:" + rp.kind, true
 }
 
 // WithNames adds each alert's machine name.

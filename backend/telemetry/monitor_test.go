@@ -142,11 +142,11 @@ func TestRefreshPredictsAdvancesAndPersists(t *testing.T) {
 		t.Fatalf("restart moved the replay: %+v → %+v", src3[f.ready[0]], src4[f.ready[0]])
 	}
 	// The live window is what on-demand predictions read.
-	win, source, ok := m2.Live(ctx, f.ready[0], 50)
+	win, source, ok := m2.Live(ctx, f.ready[0], 50, 0)
 	if !ok || source != "telemetry:seed" || win.NumRows() == 0 || win.NumRows() > 50 {
 		t.Fatalf("live window: ok %v source %q", ok, source)
 	}
-	if _, _, ok := m2.Live(ctx, f.pending[0], 50); ok {
+	if _, _, ok := m2.Live(ctx, f.pending[0], 50, 0); ok {
 		t.Fatal("a machine without data has a live window")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"pdmstudio/backend/datasets"
+	"pdmstudio/backend/ml"
 	"pdmstudio/backend/store"
 )
 
@@ -41,6 +42,8 @@ type replay struct {
 	stepHours float64
 	// dirty marks a source position not yet stored.
 	dirty bool
+	// episodeFirst is the first row of the episode window last found (a hint; checked).
+	episodeFirst int
 }
 
 var nanValue = math.NaN()
@@ -110,8 +113,11 @@ func (r *replay) reading(row int, ts time.Time, sensors []string) store.Reading 
 }
 
 // window returns the rows the models predict from: up to history rows ending at the latest
-// replayed row, within its episode. The columns share the source's memory (no copy).
-func (r *replay) window(history int) *datasets.Table {
+// replayed row, within its episode, and, for models that read the asset's own baseline (base
+// > 0, [ml.Model.BaseRows]), the episode's first base rows ahead of them when the episode began
+// earlier (the table's Meta says how many lead: [ml.BaseRowsOf]). Without such a prefix the
+// columns share the source's memory (no copy).
+func (r *replay) window(history, base int) *datasets.Table {
 	hi := r.position
 	if hi <= 0 {
 		hi = min(1, r.rows())
@@ -126,7 +132,39 @@ func (r *replay) window(history int) *datasets.Table {
 			}
 		}
 	}
-	return sliceTable(r.table, lo, hi)
+	if base <= 0 || lo == 0 || (r.group != nil && r.group.Text(lo-1) != r.group.Text(hi-1)) {
+		return sliceTable(r.table, lo, hi)
+	}
+	// The episode began before the window: find its first row (kept from the last call while
+	// it is still the episode's first row).
+	first := 0
+	if r.group != nil {
+		g := r.group.Text(hi - 1)
+		first = r.episodeFirst
+		if first >= lo || r.group.Text(first) != g || (first > 0 && r.group.Text(first-1) == g) {
+			first = lo - 1
+			for first > 0 && r.group.Text(first-1) == g {
+				first--
+			}
+		}
+		r.episodeFirst = first
+	}
+	head := min(base, lo-first)
+	idx := make([]int, 0, head+hi-lo)
+	for k := first; k < first+head; k++ {
+		idx = append(idx, k)
+	}
+	for k := lo; k < hi; k++ {
+		idx = append(idx, k)
+	}
+	t := datasets.Take(r.table, idx)
+	t.Meta = map[string]string{ml.MetaBaseRows: strconv.Itoa(head)}
+	for k, v := range r.table.Meta {
+		if _, ok := t.Meta[k]; !ok {
+			t.Meta[k] = v
+		}
+	}
+	return t
 }
 
 // latestLookback is how many rows latest looks back past missing readings (sensor dropouts).
