@@ -339,7 +339,7 @@ func Fit(t *datasets.Table, opts Options) (*Pipeline, error) {
 		if sigIn = signatureInputs(p.Inputs, opts.Signatures, win); len(sigIn) > 0 {
 			p.SigWindow = win
 			if b := opts.AssetBase; b != nil && b.Rows > 0 {
-				p.AssetBase = &AssetBase{Rows: b.Rows, After: max(b.After, b.Rows), Weight: b.Weight}
+				p.AssetBase = &AssetBase{Rows: b.Rows, After: max(b.After, b.Rows), Weight: b.Weight, Clip: b.Clip}
 			}
 		}
 	}

@@ -55,9 +55,11 @@ import (
 // × the median deviation of those first readings. Weight is below 1 because a few readings
 // estimate the offset only roughly (20 readings: to 0.5 σ on the same data, so the weight
 // that errs least is about 0.7² / (0.7² + 0.5²) ≈ 0.66; 0.3 to 0.7 measured alike, see
-// docs/benchmarks.md). A group is an asset from new or from its last repair, so the data must
-// start there: a prediction's rows carry the group's first readings ahead of the recent ones
-// (ml.Recent).
+// docs/benchmarks.md). A median deviation beyond Clip (2 σ, three times the offsets' spread)
+// is taken for wear rather than an offset — a fault that set in right after the repair — and
+// only Clip of it is used. A group is an asset from new or from its last repair, so the data
+// must start there: a prediction's rows carry the group's first readings ahead of the recent
+// ones (ml.Recent).
 
 // AssetBase says how each asset's own healthy baseline enters its deviation features.
 type AssetBase struct {
@@ -68,11 +70,13 @@ type AssetBase struct {
 	After int `json:"after"`
 	// Weight is the share of the baseline's median deviation that is subtracted.
 	Weight float64 `json:"weight"`
+	// Clip bounds the baseline's median deviation, in healthy σ (0: unbounded).
+	Clip float64 `json:"clip,omitempty"`
 }
 
 // DefaultAssetBase is the asset baseline the models of the built-in machines use (measured in
 // docs/benchmarks.md, "Stop 18").
-var DefaultAssetBase = AssetBase{Rows: 20, After: 60, Weight: 0.5}
+var DefaultAssetBase = AssetBase{Rows: 20, After: 60, Weight: 0.5, Clip: 2}
 
 // DefaultSignatureWindow is the window of the col.dev features when Options.SignatureWindow is 0.
 const DefaultSignatureWindow = 10
@@ -453,9 +457,9 @@ func (d *Deviation) z(v float64, onehot []float64) float64 {
 
 // assetBase returns the share of input i's baseline deviation that its deviation features
 // subtract for a group with history rows (oldest first): Weight × the median z of the
-// present values among the group's first AssetBase.Rows rows, or 0 when the pipeline has no
-// asset baseline, the group is younger than AssetBase.After rows, or fewer than half of those
-// first values are present.
+// present values among the group's first AssetBase.Rows rows (bounded by ± Clip), or 0 when
+// the pipeline has no asset baseline, the group is younger than AssetBase.After rows, or
+// fewer than half of those first values are present.
 func (p *Pipeline) assetBase(i int, cols []*datasets.Column, levelOf []map[string]int, lv [][2]int, rows []int, onehot []float64) float64 {
 	b := p.AssetBase
 	d := p.Inputs[i].Dev
@@ -475,7 +479,11 @@ func (p *Pipeline) assetBase(i int, cols []*datasets.Column, levelOf []map[strin
 		return 0
 	}
 	slices.Sort(zs)
-	return b.Weight * median(zs)
+	m := median(zs)
+	if b.Clip > 0 {
+		m = min(max(m, -b.Clip), b.Clip)
+	}
+	return b.Weight * m
 }
 
 // contextOf sets onehot to row r's context one-hots (ctxLevels order).

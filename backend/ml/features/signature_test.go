@@ -388,6 +388,23 @@ func TestAssetBase(t *testing.T) {
 	if worstPlain < 0.4/sigma || worst > 1.5 {
 		t.Fatalf("healthy a.dev up to %.2f σ without the asset base (σ %.3f), %.2f with it", worstPlain, sigma, worst)
 	}
+	// A clip bounds what the baseline takes away: 1 σ of the first episode's 5.
+	opts.AssetBase = &AssetBase{Rows: 20, After: 60, Weight: 1, Clip: 1}
+	pc, err := Fit(tb, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := pc.Transform(tb, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 0; r < fc.N; r++ {
+		if k := fc.Pos[r]; k+1 >= 60 && fc.Seq[r] == 0 && wear[fc.Rows[r]] == 0 {
+			if d := fp.Row(r)[ia] - fc.Row(r)[ia]; math.Abs(float64(d)-1) > 1e-5 {
+				t.Fatalf("row %d: the clipped baseline took %v σ away, want 1", k, d)
+			}
+		}
+	}
 	// A buffer of each group's first 20 rows and last History() rows gives the same latest features.
 	want, err := p.Transform(tb, nil, true)
 	if err != nil {
