@@ -210,30 +210,39 @@ func TestBufferEqualsHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := p.Transform(full, nil, true)
-		if err != nil {
-			t.Fatal(err)
-		}
 		// Keep the last History() rows of each group.
-		seqs, _ := Sequences(full, "g", "t")
-		var keep []int
-		for _, s := range seqs {
-			keep = append(keep, s.Rows[len(s.Rows)-p.History():]...)
-		}
-		slices.Sort(keep)
-		cols := make([]*datasets.Column, 0, len(full.Columns))
-		for _, col := range full.Columns {
-			cols = append(cols, subset(col, keep))
-		}
-		buf, _ := datasets.NewTable(cols...)
-		got, err := p.Transform(buf, nil, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(got.X, want.X) {
+		if !bufferMatches(t, p, full, "g", "t", 0) {
 			t.Fatalf("window %d: buffer features differ from full-history features", opts.Window)
 		}
 	}
+}
+
+// bufferMatches says whether p's latest features from a buffer of each group's first lead rows
+// and last History() rows (what a live prediction keeps) equal those from the whole of full.
+func bufferMatches(t *testing.T, p *Pipeline, full *datasets.Table, group, order string, lead int) bool {
+	t.Helper()
+	want, err := p.Transform(full, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqs, _ := Sequences(full, group, order)
+	var keep []int
+	for _, s := range seqs {
+		n := len(s.Rows) - p.History()
+		keep = append(keep, s.Rows[:min(lead, n)]...)
+		keep = append(keep, s.Rows[n:]...)
+	}
+	slices.Sort(keep)
+	cols := make([]*datasets.Column, 0, len(full.Columns))
+	for _, col := range full.Columns {
+		cols = append(cols, subset(col, keep))
+	}
+	buf, _ := datasets.NewTable(cols...)
+	got, err := p.Transform(buf, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.Equal(got.X, want.X)
 }
 
 func subset(c *datasets.Column, rows []int) *datasets.Column {

@@ -123,26 +123,7 @@ func TestSignatureRoundTripAndBuffer(t *testing.T) {
 	if q.History() != sigLookback*8 || !slices.Contains(q.Names, "c.dev8") || q.Signatures[1].Value == nil {
 		t.Fatalf("history %d, names %v, value features %v", q.History(), q.Names, q.Signatures[1].Value)
 	}
-	want, err := p.Transform(tb, nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seqs, _ := Sequences(tb, "unit", "t")
-	var keep []int
-	for _, s := range seqs {
-		keep = append(keep, s.Rows[len(s.Rows)-q.History():]...)
-	}
-	slices.Sort(keep)
-	cols := make([]*datasets.Column, 0, len(tb.Columns))
-	for _, col := range tb.Columns {
-		cols = append(cols, subset(col, keep))
-	}
-	buf, _ := datasets.NewTable(cols...)
-	got, err := q.Transform(buf, nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got.X, want.X) {
+	if !bufferMatches(t, &q, tb, "unit", "t", 0) {
 		t.Fatal("features from the decoded pipeline and a buffer differ from the full history's")
 	}
 }
@@ -406,27 +387,7 @@ func TestAssetBase(t *testing.T) {
 		}
 	}
 	// A buffer of each group's first 20 rows and last History() rows gives the same latest features.
-	want, err := p.Transform(tb, nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seqs, _ := Sequences(tb, "unit", "t")
-	var keep []int
-	for _, s := range seqs {
-		keep = append(keep, s.Rows[:20]...)
-		keep = append(keep, s.Rows[len(s.Rows)-p.History():]...)
-	}
-	slices.Sort(keep)
-	cols := make([]*datasets.Column, 0, len(tb.Columns))
-	for _, col := range tb.Columns {
-		cols = append(cols, subset(col, keep))
-	}
-	buf, _ := datasets.NewTable(cols...)
-	got, err := p.Transform(buf, nil, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got.X, want.X) {
+	if !bufferMatches(t, p, tb, "unit", "t", 20) {
 		t.Fatal("features from the first rows and a buffer differ from the whole history's")
 	}
 	// It survives JSON.
