@@ -571,6 +571,15 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 		win := rows[max(0, k-p.Window+1) : k+1]
 		hist := rows[max(0, k-histN+1) : k+1]
 		dst := f.Row(r)
+		if p.AssetBase != nil && k+1 >= p.AssetBase.After && baseSeq != f.Seq[r] {
+			if base == nil {
+				base = make([]float64, len(p.Inputs))
+			}
+			for j := range p.Inputs {
+				base[j] = p.assetBase(j, cols, levelOf, lv, rows, onehot)
+			}
+			baseSeq = f.Seq[r]
+		}
 		for i, in := range p.Inputs {
 			out := dst[in.First : in.First+in.Count]
 			if in.Kind == Numeric {
@@ -582,15 +591,6 @@ func (p *Pipeline) Transform(t *datasets.Table, seqs []Sequence, last bool) (*Fr
 				m := len(hist)
 				p.numeric(in, vals[m-len(win):m], ok[m-len(win):m], out[:in.Count-in.Ctx-in.devN()])
 				if in.Dev != nil {
-					if p.AssetBase != nil && k+1 >= p.AssetBase.After && baseSeq != f.Seq[r] {
-						if base == nil {
-							base = make([]float64, len(p.Inputs))
-						}
-						for j := range p.Inputs {
-							base[j] = p.assetBase(j, cols, levelOf, lv, rows, onehot)
-						}
-						baseSeq = f.Seq[r]
-					}
 					b := 0.0
 					if baseSeq == f.Seq[r] {
 						b = base[i]

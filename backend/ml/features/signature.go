@@ -207,16 +207,6 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 	lv := p.ctxLevels()
 	C := len(lv)
 	levelOf := p.levelIndex()
-	onehot := func(r int, dst []float64) {
-		for j := range dst {
-			dst[j] = 0
-		}
-		for j, l := range lv {
-			if k, ok := levelOf[l[0]][cols[l[0]].Text(r)]; ok && k == l[1] {
-				dst[j] = 1
-			}
-		}
-	}
 	maxShift := map[int]float64{}
 	for _, s := range sigs {
 		for col, shift := range s.Shift {
@@ -248,7 +238,7 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 		a := mat.NewSymDense(C+1, nil)
 		b := mat.NewVecDense(C+1, nil)
 		for _, o := range hv {
-			onehot(o.r, row[:C])
+			p.contextOf(cols, levelOf, lv, o.r, row[:C])
 			row[C] = 1
 			a.SymRankOne(a, 1, mat.NewVecDense(C+1, row))
 			b.AddScaledVec(b, o.v, mat.NewVecDense(C+1, row))
@@ -272,7 +262,7 @@ func (p *Pipeline) fitSignatures(t *datasets.Table, sigs []Signature, healthy []
 		// set's rows blur regimes into each other); the median does not.
 		active := make([][]int, len(hv))
 		for k, o := range hv {
-			onehot(o.r, row[:C])
+			p.contextOf(cols, levelOf, lv, o.r, row[:C])
 			for j := 0; j < C; j++ {
 				if row[j] == 1 {
 					active[k] = append(active[k], j)
